@@ -1,0 +1,108 @@
+/**
+ * Platform and tenant migrations. Each migration is a list of statements built with the `sql` tag;
+ * applied ones are recorded, and a transaction-scoped advisory lock keeps two instances from racing.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import type { Database, Tx } from './types.ts';
+
+export const PLATFORM_SCHEMA = 'tenon';
+
+export type Migration = { id: string; statements: (schema: string) => RawBuilder<unknown>[] };
+
+const AUDIT_COLUMNS = sql`
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()`;
+
+export const platformMigrations: Migration[] = [
+  {
+    id: '0001-tenants',
+    statements: (s) => [
+      sql`CREATE TABLE ${sql.id(s, 'tenant')} (
+        id uuid PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        schema_name text NOT NULL UNIQUE,
+        label jsonb NOT NULL DEFAULT '{}',
+        settings jsonb NOT NULL DEFAULT '{}',
+        ${AUDIT_COLUMNS}
+      )`,
+    ],
+  },
+];
+
+export const tenantMigrations: Migration[] = [
+  {
+    id: '0001-metamodel',
+    statements: (s) => [
+      sql`CREATE TABLE ${sql.id(s, '_meta_entity')} (
+        name text PRIMARY KEY,
+        definition jsonb NOT NULL,
+        version integer NOT NULL,
+        source text NOT NULL,
+        updated_by text,
+        ${AUDIT_COLUMNS}
+      )`,
+      sql`CREATE TABLE ${sql.id(s, '_meta_entity_history')} (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        version integer NOT NULL,
+        definition jsonb,
+        plan jsonb NOT NULL,
+        changed_by text,
+        changed_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (name, version)
+      )`,
+      sql`CREATE TABLE ${sql.id(s, '_sequence')} (
+        series text NOT NULL,
+        period text NOT NULL,
+        value bigint NOT NULL,
+        PRIMARY KEY (series, period)
+      )`,
+      sql`CREATE TABLE ${sql.id(s, '_idempotency')} (
+        key text PRIMARY KEY,
+        request_hash text NOT NULL,
+        status integer,
+        response jsonb,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      sql`CREATE TABLE ${sql.id(s, '_file')} (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        content_type text NOT NULL,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        storage_path text NOT NULL,
+        created_by text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+];
+
+async function applyMigrations(tx: Tx, schema: string, migrations: Migration[]): Promise<string[]> {
+  await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${`tenon.migrate.${schema}`}))`);
+  await tx.run(sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`);
+  await tx.run(
+    sql`CREATE TABLE IF NOT EXISTS ${sql.id(schema, '_migration')} (
+      id text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`,
+  );
+  const done = await tx.run<{ id: string }>(sql`SELECT id FROM ${sql.id(schema, '_migration')}`);
+  const applied = new Set(done.rows.map((r) => r.id));
+  const ran: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.id)) continue;
+    for (const statement of migration.statements(schema)) await tx.run(statement);
+    await tx.run(sql`INSERT INTO ${sql.id(schema, '_migration')} (id) VALUES (${migration.id})`);
+    ran.push(migration.id);
+  }
+  return ran;
+}
+
+export function migratePlatform(db: Database): Promise<string[]> {
+  return db.transaction((tx) => applyMigrations(tx, PLATFORM_SCHEMA, platformMigrations));
+}
+
+export function migrateTenantSchema(tx: Tx, schema: string): Promise<string[]> {
+  return applyMigrations(tx, schema, tenantMigrations);
+}

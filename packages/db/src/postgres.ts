@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { beginStatement, contextStatement, executorOver } from './executor.ts';
+import { textParsers } from './parsers.ts';
+import { withRetry } from './retry.ts';
+import type { Database, QueryResult, Row, Tx } from './types.ts';
+
+export type PostgresOptions = {
+  connectionString: string;
+  /** Pool size; default 10. */
+  max?: number;
+};
+
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    textParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** A PostgreSQL server through a pool: one connection per transaction, context by SET LOCAL. */
+export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    types,
+    options: '-c TimeZone=UTC',
+  });
+  let statements = 0;
+
+  const over = (client: pg.Pool | pg.PoolClient) =>
+    executorOver(
+      async <R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+        statements++;
+        const result = await client.query(text, params as unknown[] | undefined);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      },
+      async (script: string) => {
+        statements++;
+        await client.query(script);
+      },
+    );
+
+  const direct = over(pool);
+  // Fail fast with a clear message when the server is unreachable.
+  await direct.query('SELECT 1');
+
+  return {
+    kind: 'postgres',
+    pool,
+    ...direct,
+    transaction: (fn, txOptions = {}) =>
+      withRetry(async () => {
+        const client = await pool.connect();
+        const inner = over(client);
+        const tx: Tx = { ...inner, inTransaction: true };
+        try {
+          await inner.query(beginStatement(txOptions));
+          const context = contextStatement(txOptions.context);
+          if (context) await inner.run(context);
+          const result = await fn(tx);
+          await inner.query('COMMIT');
+          client.release();
+          return result;
+        } catch (err) {
+          try {
+            await client.query('ROLLBACK');
+            client.release();
+          } catch {
+            client.release(true);
+          }
+          throw err;
+        }
+      }, txOptions.retries ?? 4),
+    statementCount: () => statements,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,36 @@
+import type { RawBuilder } from 'kysely';
+
+export type Row = Record<string, unknown>;
+export type QueryResult<R = Row> = { rows: R[]; rowCount: number };
+
+/** Anything that runs SQL: the database itself (autocommit) or an open transaction. */
+export type Executor = {
+  /** One statement with bound parameters. */
+  query<R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** A statement built with the `sql` tag: identifiers quoted, values always bound. */
+  run<R = Row>(statement: RawBuilder<unknown>): Promise<QueryResult<R>>;
+  /** Several statements without parameters (migrations, DDL scripts). */
+  exec(script: string): Promise<void>;
+};
+
+export type Tx = Executor & { readonly inTransaction: true };
+
+export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
+
+export type TransactionOptions = {
+  isolation?: Isolation;
+  /** Values readable in SQL through current_setting('tenon.<key>', true), set with SET LOCAL semantics. */
+  context?: Record<string, string>;
+  /** Attempts after a serialization failure or deadlock; default 4. */
+  retries?: number;
+};
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export type Database = Executor & {
+  readonly kind: DatabaseKind;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Statements sent so far (for metrics and the statements-per-request benchmark). */
+  statementCount(): number;
+  close(): Promise<void>;
+};

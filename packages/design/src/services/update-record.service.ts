@@ -1,0 +1,139 @@
+/**
+ * Update (PATCH): only the fields given change; lines given replace the record's lines (an id keeps
+ * and changes a line, no id adds one, a missing line is removed). Optimistic concurrency by version.
+ */
+import { AppError, CoreErrors, validationError } from '@tenon/core';
+import type { Executor } from '@tenon/db';
+import type { RecordContext } from '../records/context.ts';
+import { translateWriteError } from '../records/db-errors.ts';
+import { computeFormulas } from '../records/prepare-write.ts';
+import { getRecord } from '../records/read-records.ts';
+import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
+import { childLineIds, deleteRows, presentColumns, replaceLinks, updateRow } from '../records/write-rows.ts';
+import type { CompiledEntity } from '../registry.ts';
+import { insertRecords } from './create-record.service.ts';
+
+export type UpdateInput = { id: string; patch: unknown; expectedVersion: number | null };
+
+async function missingOrConflict(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  id: string,
+): Promise<AppError> {
+  const current = await getRecord(tx, ctx.metamodel, entity, id, { fields: ['version'] });
+  return current
+    ? new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version })
+    : new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id });
+}
+
+async function syncLines(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  parentId: string,
+  patch: RecordData,
+  out: RecordData,
+): Promise<void> {
+  for (const field of entity.childFields) {
+    const lines = patch[field.name] as RecordData[] | undefined;
+    if (lines === undefined) continue;
+    const child = ctx.metamodel.get(field.target!);
+    const existing = await childLineIds(tx, child, parentId, field.name);
+    const kept = new Set<string>();
+    const result: RecordData[] = [];
+    for (const [i, line] of lines.entries()) {
+      if (typeof line.id === 'string') {
+        if (!existing.has(line.id)) {
+          throw validationError([
+            { field: `${field.name}.${i}.id`, code: 'unknown_line', message: 'no such line on this record' },
+          ]);
+        }
+        kept.add(line.id);
+        const { id, ...changes } = line;
+        const row = await updateRow(tx, child, {
+          id,
+          record: changes,
+          expectedVersion: null,
+          user: ctx.user,
+          lineNo: i + 1,
+        });
+        result.push(rowToRecord(child, row!));
+      } else {
+        const [created] = await insertRecords(tx, ctx, child, [line], { id: parentId, field: field.name });
+        result.push(created!);
+      }
+    }
+    await deleteRows(
+      tx,
+      child,
+      [...existing].filter((id) => !kept.has(id)),
+    );
+    // Line numbers follow the order given.
+    out[field.name] = result;
+  }
+  for (const field of entity.multiLinkFields) {
+    const ids = patch[field.name] as string[] | undefined;
+    if (ids === undefined) continue;
+    await replaceLinks(tx, entity, field, parentId, ids, false);
+    out[field.name] = [...ids].sort();
+  }
+}
+
+export async function updateRecordIn(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  input: UpdateInput,
+): Promise<RecordData> {
+  const errors = entity.validateUpdate(input.patch, ctx.locale);
+  if (errors.length > 0) throw validationError(errors);
+  const patch = structuredClone(input.patch) as RecordData;
+  try {
+    if (entity.formulas.length > 0) {
+      const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
+        forUpdate: true,
+        fields: entity.columnFields.map((f) => f.name),
+      });
+      if (!current)
+        throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
+      if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
+        throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
+      }
+      const merged = { ...current, ...patch };
+      computeFormulas(entity, merged);
+      for (const { field } of entity.formulas) patch[field.name] = merged[field.name];
+    }
+    if (presentColumns(entity, patch).length === 0 && Object.keys(patch).length === 0) {
+      const current = await getRecord(tx, ctx.metamodel, entity, input.id);
+      if (!current)
+        throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
+      if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
+        throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
+      }
+      return current;
+    }
+    const row = await updateRow(tx, entity, {
+      id: input.id,
+      record: patch,
+      expectedVersion: input.expectedVersion,
+      user: ctx.user,
+    });
+    if (!row) throw await missingOrConflict(tx, ctx, entity, input.id);
+    const out = rowToRecord(entity, row);
+    await syncLines(tx, ctx, entity, input.id, patch, out);
+    return out;
+  } catch (err) {
+    throw translateWriteError(err, entity, 'write');
+  }
+}
+
+export function updateRecord(
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  input: UpdateInput,
+): Promise<RecordData> {
+  const errors = entity.validateUpdate(input.patch, ctx.locale);
+  if (errors.length > 0) return Promise.reject(validationError(errors));
+  return ctx.db.transaction((tx) => updateRecordIn(tx, ctx, entity, input));
+}

@@ -1,0 +1,162 @@
+// Test runner: finds *.spec.ts files, runs them with Node's built-in test runner (through tsx),
+// and prints a one-line summary as the very last line: `N passed, N failed[, N skipped]`.
+//
+//   npm test                 run every spec
+//   npm test -- ddl money    run only specs whose path contains "ddl" or "money"
+//
+// TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
+// Writes only to .test-results/ and the OS temp dir.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SEARCH_ROOTS = ['packages', 'modules', 'apps'];
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'data', '.test-results', 'coverage']);
+
+/** Recursively collects `*.spec.ts` files under `dir`, skipping node_modules and build output. */
+function walk(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out; // missing folder (e.g. no modules/ yet)
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) walk(full, out);
+    } else if (entry.isFile() && entry.name.endsWith('.spec.ts')) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+/** Every `<root>/<workspace>/src/**\/*.spec.ts`, as repo-relative paths with forward slashes. */
+function findSpecFiles() {
+  const files = [];
+  for (const top of SEARCH_ROOTS) {
+    let workspaces;
+    try {
+      workspaces = readdirSync(join(root, top), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const ws of workspaces) {
+      if (ws.isDirectory() && !SKIP_DIRS.has(ws.name)) walk(join(root, top, ws.name, 'src'), files);
+    }
+  }
+  return files.map((f) => relative(root, f).split(sep).join('/')).sort();
+}
+
+/** Describes the database the run will use, never printing a password. */
+function describeDatabase(url) {
+  if (!url) return 'PGlite (embedded)';
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '';
+    return `PostgreSQL ${u.toString()}`;
+  } catch {
+    return `PostgreSQL ${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1@')}`;
+  }
+}
+
+/** Reads the last `# pass|fail|skipped|skip|cancelled N` lines of a TAP report. */
+function parseTapSummary(text) {
+  const counts = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^# (pass|fail|skipped|skip|cancelled|todo|tests) (\d+)\s*$/.exec(line);
+    if (m) counts[m[1]] = Number(m[2]);
+  }
+  if (counts.pass === undefined || counts.fail === undefined) return null;
+  return {
+    passed: counts.pass,
+    // A cancelled test (timeout, crashed file, unfinished subtest) did not pass: count it as a failure.
+    failed: counts.fail + (counts.cancelled ?? 0),
+    skipped: counts.skipped ?? counts.skip ?? 0,
+  };
+}
+
+const filters = process.argv.slice(2).filter((a) => a !== '--');
+const allFiles = findSpecFiles();
+const files = filters.length ? allFiles.filter((f) => filters.some((s) => f.includes(s))) : allFiles;
+
+console.log(`database: ${describeDatabase(process.env.TEST_DATABASE_URL)}`);
+
+if (files.length === 0) {
+  const why = filters.length
+    ? `no test files match ${filters.map((f) => JSON.stringify(f)).join(', ')} (${allFiles.length} spec files exist)`
+    : `no test files found (looked for *.spec.ts under ${SEARCH_ROOTS.map((r) => `${r}/*/src`).join(', ')})`;
+  console.error(`test: ${why}; a run with no tests is not a pass.`);
+  process.exit(1);
+}
+
+console.log(`test files: ${files.length}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'tenon-test-'));
+const tapFile = join(tmp, 'report.tap');
+
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tapFile}`,
+  ...files,
+];
+
+const child = spawn(process.execPath, args, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TENON_TEST: '1' },
+});
+
+// Pass termination signals on to the test process so it can clean up.
+const forward = (signal) => () => child.kill(signal);
+const onSigint = forward('SIGINT');
+const onSigterm = forward('SIGTERM');
+process.on('SIGINT', onSigint);
+process.on('SIGTERM', onSigterm);
+
+const { code, signal } = await new Promise((resolve) => {
+  child.on('error', (err) => {
+    console.error(`test: could not start node: ${err.message}`);
+    resolve({ code: 1, signal: null });
+  });
+  child.on('exit', (code, signal) => resolve({ code, signal }));
+});
+process.off('SIGINT', onSigint);
+process.off('SIGTERM', onSigterm);
+
+let summary = null;
+if (existsSync(tapFile)) {
+  summary = parseTapSummary(readFileSync(tapFile, 'utf8'));
+  // Keep the last TAP report for inspection (CI artifacts, debugging).
+  try {
+    mkdirSync(join(root, '.test-results'), { recursive: true });
+    copyFileSync(tapFile, join(root, '.test-results', 'last-run.tap'));
+  } catch {
+    // not essential
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
+
+const childFailed = code !== 0;
+if (childFailed) {
+  console.error(`test: node --test exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+}
+const noSummary = !summary;
+if (noSummary) {
+  console.error('test: no TAP summary was produced; treating the run as failed.');
+  summary = { passed: 0, failed: 0, skipped: 0 };
+}
+
+const line = `${summary.passed} passed, ${summary.failed} failed${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}`;
+process.stdout.write(`${line}\n`);
+process.exitCode = childFailed || noSummary || summary.failed > 0 ? 1 : 0;
