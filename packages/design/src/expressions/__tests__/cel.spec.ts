@@ -156,6 +156,8 @@ describe('check', () => {
     assert.deepEqual(env.check('price * qty'), { valid: true, type: 'decimal' });
     assert.deepEqual(env.check('price < 1'), { valid: true, type: 'bool' });
     assert.deepEqual(env.check('name + "x"'), { valid: true, type: 'string' });
+    assert.deepEqual(env.check('at'), { valid: true, type: 'timestamp' });
+    assert.deepEqual(env.check('due'), { valid: true, type: 'string' });
   });
 
   it('refuses an undeclared variable, naming it and the declared ones', () => {

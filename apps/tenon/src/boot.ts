@@ -1,0 +1,82 @@
+/** Opens the database, applies migrations, registers module definitions and builds the server. */
+import { mkdirSync } from 'node:fs';
+import { systemClock } from '@tenon/core';
+import {
+  createTenant,
+  type Database,
+  findTenant,
+  listTenants,
+  migrateAllTenants,
+  migratePlatform,
+  openDatabase,
+  type Tenant,
+} from '@tenon/db';
+import { applyDefinitions, MetamodelCache } from '@tenon/design';
+import { ActionRegistry, buildApp } from '@tenon/server';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { modules } from './modules.ts';
+
+export type System = { db: Database; metamodels: MetamodelCache; actions: ActionRegistry; config: Config };
+
+export async function openSystem(config: Config): Promise<System> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migratePlatform(db);
+  await migrateAllTenants(db);
+  const actions = new ActionRegistry();
+  for (const mod of modules) mod.registerActions?.(actions);
+  return { db, metamodels: new MetamodelCache(db), actions, config };
+}
+
+/** Creates the tenant if needed and brings the built-in modules' definitions up to date in it. */
+export async function ensureTenant(system: System, name: string): Promise<Tenant> {
+  const tenant =
+    (await findTenant(system.db, name)) ??
+    (await createTenant(system.db, {
+      name,
+      settings: { timeZone: system.config.timeZone, currency: system.config.currency },
+    }));
+  await registerModuleDefinitions(system, tenant);
+  return tenant;
+}
+
+export async function registerModuleDefinitions(system: System, tenant: Tenant): Promise<void> {
+  for (const mod of modules) {
+    if (mod.entities.length === 0) continue;
+    const metamodel = await system.metamodels.forTenant(tenant);
+    const result = await applyDefinitions(system.db, metamodel, mod.entities, {
+      mode: 'upsert',
+      source: `module:${mod.name}`,
+    });
+    if (result.applied) system.metamodels.invalidate(tenant.name);
+  }
+}
+
+export async function startServer(system: System): Promise<{ app: FastifyInstance; address: string }> {
+  const tenantCache = new Map<string, Tenant>();
+  const app = await buildApp(
+    {
+      db: system.db,
+      metamodels: system.metamodels,
+      actions: system.actions,
+      clock: systemClock,
+      dataDir: system.config.dataDir,
+      defaultTenant: system.config.defaultTenant,
+      resolveTenant: async (name) => {
+        const hit = tenantCache.get(name);
+        if (hit) return hit;
+        const found = await findTenant(system.db, name);
+        if (found) tenantCache.set(name, found);
+        return found;
+      },
+    },
+    { logLevel: system.config.logLevel },
+  );
+  const address = await app.listen({ port: system.config.port, host: system.config.host });
+  return { app, address };
+}
+
+export async function allTenants(system: System): Promise<Tenant[]> {
+  return listTenants(system.db);
+}

@@ -1,0 +1,101 @@
+/** `tenon`: serve, migrate, tenants, definition packages and demo data. */
+import { parseArgs } from 'node:util';
+import { isAppError } from '@tenon/core';
+import { createTenant, listTenants } from '@tenon/db';
+import { ensureTenant, openSystem, registerModuleDefinitions, startServer } from './boot.ts';
+import { loadConfig } from './config.ts';
+import { exportDefinitions, importDefinitions } from './defs-package.ts';
+import { loadDemo } from './demo/load-demo.ts';
+
+const USAGE = `Usage: tenon <command>
+  serve [--demo]                  start the server (--demo loads demo data into the default tenant)
+  migrate                         apply platform and tenant migrations
+  tenant create <name>            create a tenant (its own schema)
+  defs export <file> [--tenant t] write the tenant's definitions as JSON or YAML (.yaml)
+  defs import <file> [--tenant t] [--dry-run] [--confirm]
+  demo [--tenant t]               load demo definitions and records
+Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean', default: false },
+      tenant: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      confirm: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  const tenantName = values.tenant ?? config.defaultTenant;
+  const system = await openSystem(config);
+  let keepOpen = false;
+  try {
+    switch (command) {
+      case 'serve': {
+        if (values.demo) {
+          const { created } = await loadDemo(system, tenantName);
+          if (created) console.log(`demo data loaded into tenant "${tenantName}"`);
+        } else await ensureTenant(system, tenantName);
+        const { address } = await startServer(system);
+        const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+        console.log(`\nTenon is running at ${address}  (database: ${where})`);
+        console.log(`  API reference: ${address}/api/docs`);
+        console.log(`  Example:       curl ${address}/api/v1/customer\n`);
+        keepOpen = true;
+        break;
+      }
+      case 'migrate':
+        for (const tenant of await listTenants(system.db)) await registerModuleDefinitions(system, tenant);
+        console.log('migrations applied');
+        break;
+      case 'tenant':
+        if (sub !== 'create' || !arg) throw new Error('usage: tenon tenant create <name>');
+        await createTenant(system.db, {
+          name: arg,
+          settings: { timeZone: config.timeZone, currency: config.currency },
+        });
+        await ensureTenant(system, arg);
+        console.log(`tenant "${arg}" created`);
+        break;
+      case 'defs':
+        if (!arg || (sub !== 'export' && sub !== 'import'))
+          throw new Error('usage: tenon defs export|import <file>');
+        if (sub === 'export')
+          console.log(`${await exportDefinitions(system, tenantName, arg)} definitions written to ${arg}`);
+        else {
+          const result = await importDefinitions(system, tenantName, arg, {
+            dryRun: values['dry-run'],
+            confirm: values.confirm,
+          });
+          for (const step of result.plan) console.log(`${step.destructive ? '!' : ' '} ${step.description}`);
+          console.log(result.applied ? `imported ${result.entities.length} definitions` : 'nothing applied');
+        }
+        break;
+      case 'demo':
+        console.log(
+          (await loadDemo(system, tenantName)).created ? 'demo data loaded' : 'demo data already present',
+        );
+        break;
+      default:
+        throw new Error(`unknown command ${command}\n${USAGE}`);
+    }
+  } finally {
+    if (!keepOpen) await system.db.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (isAppError(err)) {
+    console.error(`${err.code}: ${err.message}`);
+    for (const d of err.details) console.error(`  ${d.field}: ${d.message}`);
+  } else console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

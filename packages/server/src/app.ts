@@ -1,0 +1,51 @@
+/** The HTTP server: Fastify with the envelope, metrics, and the generated API. Knows no module. */
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { ServerDeps } from './context.ts';
+import { installErrorHandling } from './envelope.ts';
+import { installMetrics } from './metrics.ts';
+import { docsRoutes } from './routes/docs.routes.ts';
+import { fileRoutes, MAX_FILE_BYTES } from './routes/files.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { metaRoutes } from './routes/meta.routes.ts';
+import { recordRoutes } from './routes/records.routes.ts';
+
+export type AppOptions = { logLevel?: string };
+
+const TRACE = /^[A-Za-z0-9._:-]{1,100}$/;
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && TRACE.test(incoming) ? incoming : randomUUID();
+    },
+    logController: new LogController({
+      requestIdLogLabel: 'traceId',
+      disableRequestLogging: (request) => QUIET_ROUTES.has(request.url),
+    }),
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-trace-id', request.id);
+  });
+  installErrorHandling(app);
+  installMetrics(app, deps.db);
+  await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES } });
+  healthRoutes(app, deps);
+  await docsRoutes(app, deps);
+  metaRoutes(app, deps);
+  fileRoutes(app, deps);
+  recordRoutes(app, deps);
+  app.get('/', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Tenon</title><h1>Tenon 榫卯</h1><p><a href="/api/docs">API 文档 / API reference</a></p>',
+      ),
+  );
+  return app;
+}

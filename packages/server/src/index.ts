@@ -1,0 +1,4 @@
+export * from './actions.ts';
+export * from './app.ts';
+export type { ServerDeps } from './context.ts';
+export { buildOpenApi } from './openapi.ts';

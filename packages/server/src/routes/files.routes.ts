@@ -1,0 +1,59 @@
+/** Attachments: files are stored under `<dataDir>/files/<tenant>/`, their metadata in the tenant's `_file` table. */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, CoreErrors, isUuid, newId } from '@tenon/core';
+import { sql } from '@tenon/db';
+import type { FastifyInstance } from 'fastify';
+import { type ServerDeps, tenantOf } from '../context.ts';
+import { send } from '../envelope.ts';
+
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+type FileRow = {
+  id: string;
+  name: string;
+  content_type: string;
+  size: string;
+  sha256: string;
+  storage_path: string;
+};
+
+export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  app.post('/api/v1/files', async (request, reply) => {
+    const tenant = await tenantOf(deps, request);
+    const part = await request.file({ limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+    if (!part)
+      throw new AppError(CoreErrors.BAD_REQUEST, {
+        reason: 'send one file as multipart/form-data field "file"',
+      });
+    const content = await part.toBuffer();
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const relative = join(tenant.name, sha256.slice(0, 2), sha256);
+    const absolute = join(deps.dataDir, 'files', relative);
+    await mkdir(join(deps.dataDir, 'files', tenant.name, sha256.slice(0, 2)), { recursive: true });
+    const temp = `${absolute}.${newId()}.tmp`;
+    await writeFile(temp, content);
+    await rename(temp, absolute);
+    const id = newId();
+    const name = part.filename.slice(0, 255) || 'file';
+    await deps.db.run(sql`
+      INSERT INTO ${sql.id(tenant.schemaName, '_file')} (id, name, content_type, size, sha256, storage_path)
+      VALUES (${id}, ${name}, ${part.mimetype}, ${content.length}, ${sha256}, ${relative})`);
+    return send(reply, { id, name, contentType: part.mimetype, size: content.length, sha256 }, 201);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/files/:id', async (request, reply) => {
+    const tenant = await tenantOf(deps, request);
+    const id = request.params.id;
+    const { rows } = isUuid(id)
+      ? await deps.db.run<FileRow>(sql`SELECT * FROM ${sql.id(tenant.schemaName, '_file')} WHERE id = ${id}`)
+      : { rows: [] };
+    const file = rows[0];
+    if (!file) throw new AppError(CoreErrors.NOT_FOUND, { what: `file ${id}` });
+    reply.header('content-type', file.content_type);
+    reply.header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    return reply.send(createReadStream(join(deps.dataDir, 'files', file.storage_path)));
+  });
+}
