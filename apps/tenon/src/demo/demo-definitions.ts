@@ -112,13 +112,4 @@ export const demoDefinitions: unknown[] = [
       },
     ],
   },
-  {
-    label: { 'zh-CN': '患者' },
-    fields: [
-      { label: { 'zh-CN': '姓名' }, kind: 'string', required: true },
-      { label: { 'zh-CN': '电话' }, kind: 'string' },
-      { label: { 'zh-CN': '生日' }, kind: 'date' },
-      { label: { 'zh-CN': '余额' }, kind: 'money' },
-    ],
-  },
 ];
