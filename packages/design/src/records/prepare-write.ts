@@ -4,8 +4,7 @@
  */
 import { type Clock, type FieldError, validationError } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
-import { exprTypeOf } from '../expr-types.ts';
-import { fromCelValue, toCelValue } from '../expressions/cel.ts';
+import { fromCelValue } from '../expressions/cel.ts';
 import { type CompiledEntity, DEFAULT_TIME_ZONE } from '../registry.ts';
 import { formatSequence, sequencePeriodKey } from '../sequence-pattern.ts';
 import type { FieldDef } from '../types.ts';
@@ -51,10 +50,11 @@ export function computeFormulas(entity: CompiledEntity, record: RecordData): voi
   if (entity.formulas.length === 0) return;
   const errors: FieldError[] = [];
   for (const { field, expr } of entity.formulas) {
+    // Raw record values: the compiled expression converts them to its declared CEL types.
     const vars: Record<string, unknown> = {};
     for (const f of entity.columnFields) {
       if (f === field) break;
-      vars[f.name] = toCelValue(record[f.name] ?? null, exprTypeOf(f));
+      vars[f.name] = record[f.name] ?? null;
     }
     try {
       const value = formulaResult(field, expr.evaluate(vars));

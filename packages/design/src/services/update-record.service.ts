@@ -80,15 +80,39 @@ async function syncLines(
   }
 }
 
-export async function updateRecordIn(
+function checked(ctx: RecordContext, entity: CompiledEntity, input: UpdateInput): RecordData {
+  const errors = entity.validateUpdate(input.patch, ctx.locale);
+  if (errors.length > 0) throw validationError(errors);
+  return structuredClone(input.patch) as RecordData;
+}
+
+/** Updates one record inside an open transaction. */
+export function updateRecordIn(
   tx: Executor,
   ctx: RecordContext,
   entity: CompiledEntity,
   input: UpdateInput,
 ): Promise<RecordData> {
-  const errors = entity.validateUpdate(input.patch, ctx.locale);
-  if (errors.length > 0) throw validationError(errors);
-  const patch = structuredClone(input.patch) as RecordData;
+  return applyUpdate(tx, ctx, entity, input, checked(ctx, entity, input));
+}
+
+/** Validates before opening the transaction, so bad input costs no database round trip. */
+export async function updateRecord(
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  input: UpdateInput,
+): Promise<RecordData> {
+  const patch = checked(ctx, entity, input);
+  return ctx.db.transaction((tx) => applyUpdate(tx, ctx, entity, input, structuredClone(patch)));
+}
+
+async function applyUpdate(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  input: UpdateInput,
+  patch: RecordData,
+): Promise<RecordData> {
   try {
     if (entity.formulas.length > 0) {
       const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
@@ -126,14 +150,4 @@ export async function updateRecordIn(
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }
-}
-
-export function updateRecord(
-  ctx: RecordContext,
-  entity: CompiledEntity,
-  input: UpdateInput,
-): Promise<RecordData> {
-  const errors = entity.validateUpdate(input.patch, ctx.locale);
-  if (errors.length > 0) return Promise.reject(validationError(errors));
-  return ctx.db.transaction((tx) => updateRecordIn(tx, ctx, entity, input));
 }

@@ -24,10 +24,10 @@ describe('generated API smoke', () => {
     assert.equal(rec.body.data.yu_e, '12.50');
     const bad = await s.call('POST', '/api/v1/huan_zhe', { yu_e: 12.5 });
     assert.equal(bad.status, 422);
-    assert.deepEqual(
-      bad.body.error.details.map((d: { field: string }) => d.field).sort(),
-      ['xing_ming', 'yu_e'],
-    );
+    assert.deepEqual(bad.body.error.details.map((d: { field: string }) => d.field).sort(), [
+      'xing_ming',
+      'yu_e',
+    ]);
     const list = await s.call('GET', '/api/v1/huan_zhe?filter[xing_ming][contains]=小');
     assert.equal(list.body.data.items.length, 1);
   });
