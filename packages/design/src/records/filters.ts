@@ -115,7 +115,7 @@ function conditionSql(
   const path = String(cond.field).split('.');
   if (path.length > 2) throw bad(`link paths go one level deep: ${cond.field}`);
   const field = fieldOrSystem(entity, path[0]!);
-  if (!field || field.hidden) throw bad(`unknown field ${path[0]}`);
+  if (!field) throw bad(`unknown field ${path[0]}`);
   if (path.length === 2) {
     if (field.kind !== 'link') throw bad(`${field.name} is not a link, so ${cond.field} is not a path`);
     const target = metamodel.get(field.target!);

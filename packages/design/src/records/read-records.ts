@@ -44,20 +44,14 @@ export function parseListQuery(entity: CompiledEntity, query: Record<string, unk
     const desc = token.startsWith('-');
     const name = desc ? token.slice(1) : token;
     const field = fieldOrSystem(entity, name);
-    if (
-      !field ||
-      field.hidden ||
-      field.kind === 'children' ||
-      field.kind === 'multi_link' ||
-      field.kind === 'json'
-    ) {
+    if (!field || field.kind === 'children' || field.kind === 'multi_link' || field.kind === 'json') {
       throw bad(`cannot sort by ${name}`);
     }
     return { field: name, desc };
   });
   const fields = query.fields === undefined ? null : csv(query.fields);
   for (const f of fields ?? []) {
-    if (!fieldOrSystem(entity, f) || entity.fields.get(f)?.hidden) throw bad(`unknown field ${f}`);
+    if (!fieldOrSystem(entity, f)) throw bad(`unknown field ${f}`);
   }
   const expand = csv(query.expand);
   for (const e of expand) {
