@@ -99,10 +99,22 @@ async function applyMigrations(tx: Tx, schema: string, migrations: Migration[]):
   return ran;
 }
 
+/** Migration sets of packages above this one (identity, kernel, …), registered by the composition root. */
+export type MigrationSet = { name: string; platform?: Migration[]; tenant?: Migration[] };
+
+const registered = new Map<string, MigrationSet>();
+
+export function registerMigrations(set: MigrationSet): void {
+  registered.set(set.name, set);
+}
+
+const allPlatform = () => [...platformMigrations, ...[...registered.values()].flatMap((s) => s.platform ?? [])];
+const allTenant = () => [...tenantMigrations, ...[...registered.values()].flatMap((s) => s.tenant ?? [])];
+
 export function migratePlatform(db: Database): Promise<string[]> {
-  return db.transaction((tx) => applyMigrations(tx, PLATFORM_SCHEMA, platformMigrations));
+  return db.transaction((tx) => applyMigrations(tx, PLATFORM_SCHEMA, allPlatform()));
 }
 
 export function migrateTenantSchema(tx: Tx, schema: string): Promise<string[]> {
-  return applyMigrations(tx, schema, tenantMigrations);
+  return applyMigrations(tx, schema, allTenant());
 }

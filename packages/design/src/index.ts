@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './expr-types.ts';
 export * from './expressions/cel.ts';
 export * from './naming.ts';
+export * from './records/access.ts';
 export type { RecordContext } from './records/context.ts';
 export * from './records/filters.ts';
 export * from './records/read-records.ts';

@@ -3,7 +3,18 @@
  * with every problem listed at its path. Names left out are derived from the labels (pinyin for
  * Chinese), and stay stable across edits.
  */
-import { AppError, type FieldError, isBusinessDate, isDecimalText, type Label } from '@tenon/core';
+import {
+  AppError,
+  decimalShape,
+  type FieldError,
+  isBusinessDate,
+  isDecimalText,
+  isInstant,
+  isTimeOfDay,
+  isUuid,
+  type Label,
+} from '@tenon/core';
+import { columnTypeOf } from './ddl/physical.ts';
 import { MetaErrors } from './errors.ts';
 import { exprVariablesOf } from './expr-types.ts';
 import { createExprEnv } from './expressions/cel.ts';
@@ -154,6 +165,9 @@ export function normalizeEntity(input: unknown, ctx: NormalizeContext): EntityDe
   }
   if (input.abstract !== undefined) def.abstract = input.abstract === true;
 
+  if (def.childOf && !ctx.lookup(def.childOf)) {
+    errors.push({ field: 'childOf', code: 'unknown_entity', message: `unknown entity ${def.childOf}` });
+  }
   // Inherited fields take their names first.
   let inherited: FieldDef[] = [];
   if (def.extends) {
@@ -378,6 +392,43 @@ function checkField(f: FieldDef, path: string, { def, all, ctx, errors }: CheckC
       break;
   }
   checkBounds(f, bad);
+  if (f.default !== undefined && f.default !== null && !defaultFits(f)) {
+    bad('default', 'invalid', `the default value does not fit a ${f.kind} field`);
+  }
+}
+
+const DYNAMIC_DEFAULTS: Record<string, string[]> = {
+  $today: ['date'],
+  $now: ['datetime'],
+  $user: ['string', 'text'],
+};
+const VALUE_CHECKS: Partial<Record<string, (v: unknown) => boolean>> = {
+  integer: Number.isSafeInteger,
+  boolean: (v) => typeof v === 'boolean',
+  json: () => true,
+  date: isBusinessDate,
+  datetime: isInstant,
+  time: isTimeOfDay,
+  link: isUuid,
+  attachment: isUuid,
+};
+
+/** A default is stored as the field's value when a record leaves it out: it must be a valid value. */
+function defaultFits(f: FieldDef): boolean {
+  const v = f.default;
+  if (typeof v === 'string' && v in DYNAMIC_DEFAULTS) return DYNAMIC_DEFAULTS[v]!.includes(f.kind);
+  const type = columnTypeOf(f);
+  if (type?.base === 'numeric' && f.kind !== 'formula') {
+    const shape = isDecimalText(v) ? decimalShape(v) : null;
+    return shape !== null && shape.scale <= type.scale && shape.integerDigits <= type.precision - type.scale;
+  }
+  if (f.kind === 'string' || f.kind === 'text') {
+    const limit = type?.base === 'varchar' ? type.length : Number.POSITIVE_INFINITY;
+    return typeof v === 'string' && !v.includes('\u0000') && [...v].length <= limit;
+  }
+  if (f.kind === 'select') return (f.options ?? []).some((o) => isObject(o) && o.value === v);
+  // children, multi_link, formula and sequence values are never defaulted
+  return VALUE_CHECKS[f.kind]?.(v) ?? false;
 }
 
 function checkBounds(f: FieldDef, bad: (sub: string, code: string, message: string) => void): void {

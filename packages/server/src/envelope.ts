@@ -4,7 +4,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { localeOf } from './context.ts';
 
 export function send<T>(reply: FastifyReply, data: T, status = 200): FastifyReply {
-  return reply.code(status).send(ok(data, reply.request.id, new Date()));
+  // `code` mirrors the HTTP status (decision 0001): a create says 201 in both places.
+  return reply.code(status).send({ ...ok(data, reply.request.id, new Date()), code: status });
 }
 
 function fromFastifyError(err: FastifyError): AppError | null {

@@ -60,7 +60,8 @@ export async function createTestServer(options: { clock?: Clock; db?: Database }
       const res = await app.inject({
         method,
         url,
-        headers: { 'content-type': 'application/json', ...headers },
+        // No content type without a body: Fastify refuses an empty JSON body (e.g. on DELETE).
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
       let parsed: JsonBody = {};

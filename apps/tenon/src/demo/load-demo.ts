@@ -38,11 +38,6 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
         { product: products[2]!.id, quantity: '1000', unit_price: '0.35' },
       ],
     });
-    await createRecordIn(tx, ctx, metamodel.get('huan_zhe'), {
-      xing_ming: '王小美',
-      dian_hua: '138-0000-0000',
-      yu_e: '2000.00',
-    });
   });
   return { created: true };
 }

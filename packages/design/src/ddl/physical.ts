@@ -101,6 +101,9 @@ export function renderColumnType(type: ColumnType): string {
       return `varchar(${type.length})`;
     case 'numeric':
       return `numeric(${type.precision},${type.scale})`;
+    case 'timestamptz':
+      // Milliseconds, as the API shows them: a returned instant filters and pages exactly.
+      return 'timestamptz(3)';
     default:
       return type.base;
   }
@@ -157,7 +160,9 @@ export function tableModelOf(entity: EntityDef): TableModel {
       type,
       notNull: Boolean(field.required) || field.kind === 'sequence',
     };
-    if (field.default !== undefined && field.default !== null) column.backfill = field.default;
+    // `$user` names whoever writes a record: existing rows have no such value to fill in.
+    if (field.default !== undefined && field.default !== null && field.default !== '$user')
+      column.backfill = field.default;
     if (field.kind === 'link') {
       column.references = { table: field.target!, column: 'id', onDelete: field.onDelete ?? 'restrict' };
       if (column.references.onDelete === 'set_null') column.notNull = false;

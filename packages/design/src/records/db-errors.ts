@@ -26,6 +26,8 @@ export function translateWriteError(
         fields.map((f) => ({ field: f, code: 'unique', message: 'already used by another record' })),
       );
     }
+    // 23001: an ON DELETE RESTRICT reference (what PostgreSQL 17 reports; older servers say 23503).
+    case '23001':
     case '23503': {
       if (operation === 'delete') return new AppError(CoreErrors.RECORD_REFERENCED);
       const field =

@@ -44,7 +44,10 @@ export const SYSTEM_FIELD_DEFS: Record<string, FieldDef> = {
 const bad = (reason: string) => new AppError(RecordErrors.QUERY_INVALID, { reason });
 
 export function fieldOrSystem(entity: CompiledEntity, name: string): FieldDef | undefined {
-  return entity.fields.get(name) ?? SYSTEM_FIELD_DEFS[name];
+  // hasOwn: `constructor` or `__proto__` must not find Object.prototype's members.
+  return (
+    entity.fields.get(name) ?? (Object.hasOwn(SYSTEM_FIELD_DEFS, name) ? SYSTEM_FIELD_DEFS[name] : undefined)
+  );
 }
 
 const ORDERED_KINDS = new Set([
@@ -66,12 +69,12 @@ const TEXT_KINDS = new Set(['string', 'text', 'select', 'sequence']);
 /** Checks and converts one filter value to what is bound for the field's column. */
 export function filterValue(field: FieldDef, raw: unknown): unknown {
   const kind = field.kind === 'formula' ? (field.resultKind ?? 'string') : field.kind;
-  const text = typeof raw === 'string' ? raw : raw === null ? null : String(raw);
+  const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? null : String(raw);
   if (text === null) throw bad(`a value is required for ${field.name}`);
   const ok = (() => {
     switch (kind) {
       case 'integer':
-        return /^-?\d{1,15}$/.test(text);
+        return /^-?\d{1,18}$/.test(text);
       case 'decimal':
       case 'money':
       case 'quantity':
@@ -89,11 +92,13 @@ export function filterValue(field: FieldDef, raw: unknown): unknown {
       case 'multi_link':
         return isUuid(text);
       default:
-        return text.length <= 1000;
+        return text.length <= 1000 && !text.includes('\u0000');
     }
   })();
   if (!ok) throw bad(`${JSON.stringify(text)} is not a valid value for ${field.name} (${kind})`);
   if (kind === 'boolean') return text === 'true';
+  // As bigint: `version` is an int4 column, and an int4 parameter out of range would be a 500.
+  if (kind === 'integer') return sql`${text}::bigint`;
   return text;
 }
 
@@ -117,7 +122,8 @@ function conditionSql(
   const field = fieldOrSystem(entity, path[0]!);
   if (!field) throw bad(`unknown field ${path[0]}`);
   if (path.length === 2) {
-    if (field.kind !== 'link') throw bad(`${field.name} is not a link, so ${cond.field} is not a path`);
+    if (field.kind !== 'link' || !field.target)
+      throw bad(`${field.name} is not a link, so ${cond.field} is not a path`);
     const target = metamodel.get(field.target!);
     const inner = conditionSql(metamodel, target, 'l', { ...cond, field: path[1]! });
     return sql`${sql.id(alias, field.name)} IN (SELECT l.id FROM ${sql.id(target.tenant.schemaName, target.def.name)} AS l WHERE ${inner})`;
@@ -183,6 +189,7 @@ function multiLinkCondition(
       return sql`NOT ${exists(listValues(field, cond.value))}`;
     case 'null': {
       const isNull = cond.value === undefined || cond.value === true || cond.value === 'true';
+      if (!isNull && cond.value !== false && cond.value !== 'false') throw bad('null takes true or false');
       return isNull ? sql`NOT ${exists(null)}` : exists(null);
     }
     default:

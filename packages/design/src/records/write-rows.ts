@@ -18,7 +18,7 @@ export async function insertRows(
   entity: CompiledEntity,
   records: RecordData[],
   user: string | null,
-  parent?: { id: string; field: string },
+  parent?: { id: string; field: string; firstLineNo?: number },
 ): Promise<RecordData[]> {
   if (records.length === 0) return [];
   const fields = entity.columnFields.filter((f) => records.some((r) => r[f.name] !== undefined));
@@ -31,7 +31,8 @@ export async function insertRows(
   ];
   const rows = records.map((r, i) => {
     r.id ??= newId();
-    const values: unknown[] = [r.id, user, user, ...(parent ? [parent.id, parent.field, i + 1] : [])];
+    const lineNo = (parent?.firstLineNo ?? 1) + i;
+    const values: unknown[] = [r.id, user, user, ...(parent ? [parent.id, parent.field, lineNo] : [])];
     for (const f of fields) values.push(columnValueIn(f, r[f.name]));
     return sql`(${sql.join(values)})`;
   });

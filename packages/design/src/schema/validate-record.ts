@@ -44,6 +44,14 @@ const MESSAGES: Messages = {
   duplicate_items: { 'zh-CN': '包含重复项', en: 'contains duplicate items' },
   too_many: { 'zh-CN': '项目过多（最多 {limit}）', en: 'has too many items (at most {limit})' },
   invalid: { 'zh-CN': '值无效', en: 'is invalid' },
+  nul_character: {
+    'zh-CN': '不能包含 NUL 字符（\\u0000）',
+    en: 'must not contain the NUL character (\\u0000)',
+  },
+  too_deep: {
+    'zh-CN': '嵌套层级过深（最多 {limit} 层）',
+    en: 'is nested too deeply (at most {limit} levels)',
+  },
 };
 
 export function fieldMessage(code: string, locale: Locale, params: Record<string, unknown> = {}): string {
@@ -132,10 +140,61 @@ export function compileRecordValidator(
         if (!errors.some((x) => x.field === fe.field && x.code === fe.code)) errors.push(fe);
       }
     }
+    // PostgreSQL text and jsonb cannot hold U+0000: refused here rather than failing in the database.
+    findUnstorableValues(entity, lookup, input as Record<string, unknown>, '', locale, errors);
     if (errors.length === 0)
       checkDecimals(entity, lookup, input as Record<string, unknown>, '', locale, options, errors);
     return errors;
   };
+}
+
+const MAX_JSON_DEPTH = 100;
+
+/** What PostgreSQL could not store: a NUL character, or JSON nested deeper than we walk safely. */
+function storageProblem(v: unknown, depth = 0): 'nul_character' | 'too_deep' | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? 'nul_character' : null;
+  if (typeof v !== 'object' || v === null) return null;
+  if (depth >= MAX_JSON_DEPTH) return 'too_deep';
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes('\u0000')) return 'nul_character';
+    const problem = storageProblem(x, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function findUnstorableValues(
+  entity: EntityDef,
+  lookup: EntityLookup,
+  record: Record<string, unknown>,
+  prefix: string,
+  locale: Locale,
+  errors: FieldError[],
+): void {
+  for (const [key, value] of Object.entries(record)) {
+    const field = entity.fields.find((f) => f.name === key);
+    const child = field?.kind === 'children' ? lookup(field.target!) : undefined;
+    if (child && Array.isArray(value)) {
+      for (const [i, line] of value.entries())
+        if (typeof line === 'object' && line !== null && !Array.isArray(line))
+          findUnstorableValues(
+            child,
+            lookup,
+            line as Record<string, unknown>,
+            `${prefix}${key}.${i}.`,
+            locale,
+            errors,
+          );
+      continue;
+    }
+    const problem = key.includes('\u0000') ? 'nul_character' : storageProblem(value);
+    if (problem)
+      errors.push({
+        field: prefix + key,
+        code: problem,
+        message: fieldMessage(problem, locale, { limit: MAX_JSON_DEPTH }),
+      });
+  }
 }
 
 function checkDecimals(

@@ -191,6 +191,17 @@ export async function applyDefinitions(
 
   await db.transaction(async (tx) => {
     await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${`tenon.meta.${schema}`}))`);
+    // The plan was made from `current`: refuse it if another change was applied meanwhile.
+    const stored = await tx.run<{ name: string; version: number }>(
+      sql`SELECT name, version FROM ${sql.id(schema, '_meta_entity')}`,
+    );
+    const versionOf = new Map(stored.rows.map((r) => [r.name, r.version]));
+    for (const name of affected) {
+      if ((versionOf.get(name) ?? 0) !== (current.get(name)?.version ?? 0)) {
+        const reason = `${name} was changed meanwhile; reload it and try again`;
+        throw new AppError(MetaErrors.META_SCHEMA_SYNC_FAILED, { reason });
+      }
+    }
     for (const statement of [...phaseOne, ...phaseTwo]) {
       try {
         await tx.run(statement);

@@ -25,7 +25,7 @@ export async function insertRecords(
   ctx: RecordContext,
   entity: CompiledEntity,
   records: RecordData[],
-  parent?: { id: string; field: string },
+  parent?: { id: string; field: string; firstLineNo?: number },
 ): Promise<RecordData[]> {
   for (const record of records) await prepare(tx, ctx, entity, record);
   let rows: RecordData[];

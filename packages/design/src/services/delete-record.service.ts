@@ -1,5 +1,5 @@
 /** Delete: refused with 409 while other records link to it; its lines and links go with it. */
-import { AppError, CoreErrors } from '@tenon/core';
+import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import { sql } from '@tenon/db';
 import type { RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
@@ -11,6 +11,11 @@ export function deleteRecord(
   entity: CompiledEntity,
   input: { id: string; expectedVersion: number | null },
 ): Promise<void> {
+  // A malformed id names no record: 404, not a database cast error.
+  if (!isUuid(input.id))
+    return Promise.reject(
+      new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id }),
+    );
   return ctx.db.transaction(async (tx) => {
     const versionCheck =
       input.expectedVersion === null ? sql`` : sql` AND version = ${input.expectedVersion}`;

@@ -2,15 +2,25 @@
  * Update (PATCH): only the fields given change; lines given replace the record's lines (an id keeps
  * and changes a line, no id adds one, a missing line is removed). Optimistic concurrency by version.
  */
-import { AppError, CoreErrors, validationError } from '@tenon/core';
+import {
+  AppError,
+  CoreErrors,
+  currencyScale,
+  Decimal,
+  decimalShape,
+  type FieldError,
+  isUuid,
+  validationError,
+} from '@tenon/core';
 import type { Executor } from '@tenon/db';
 import type { RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
 import { computeFormulas } from '../records/prepare-write.ts';
 import { getRecord } from '../records/read-records.ts';
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
-import { childLineIds, deleteRows, presentColumns, replaceLinks, updateRow } from '../records/write-rows.ts';
-import type { CompiledEntity } from '../registry.ts';
+import { childLineIds, deleteRows, replaceLinks, updateRow } from '../records/write-rows.ts';
+import { type CompiledEntity, DEFAULT_CURRENCY } from '../registry.ts';
+import { fieldMessage } from '../schema/validate-record.ts';
 import { insertRecords } from './create-record.service.ts';
 
 export type UpdateInput = { id: string; patch: unknown; expectedVersion: number | null };
@@ -49,8 +59,22 @@ async function syncLines(
             { field: `${field.name}.${i}.id`, code: 'unknown_line', message: 'no such line on this record' },
           ]);
         }
+        if (kept.has(line.id)) {
+          throw validationError([
+            { field: `${field.name}.${i}.id`, code: 'duplicate_line', message: 'this line is given twice' },
+          ]);
+        }
         kept.add(line.id);
         const { id, ...changes } = line;
+        if (child.formulas.length > 0) {
+          // The line's formulas follow its changed values, as they do on create.
+          const current = await getRecord(tx, ctx.metamodel, child, id, {
+            fields: child.columnFields.map((f) => f.name),
+          });
+          const merged = { ...current, ...changes };
+          computeFormulas(child, merged);
+          for (const { field: formula } of child.formulas) changes[formula.name] = merged[formula.name];
+        }
         const row = await updateRow(tx, child, {
           id,
           record: changes,
@@ -60,7 +84,11 @@ async function syncLines(
         });
         result.push(rowToRecord(child, row!));
       } else {
-        const [created] = await insertRecords(tx, ctx, child, [line], { id: parentId, field: field.name });
+        const [created] = await insertRecords(tx, ctx, child, [line], {
+          id: parentId,
+          field: field.name,
+          firstLineNo: i + 1,
+        });
         result.push(created!);
       }
     }
@@ -78,6 +106,47 @@ async function syncLines(
     await replaceLinks(tx, entity, field, parentId, ids, false);
     out[field.name] = [...ids].sort();
   }
+}
+
+/**
+ * Money whose currency is another field: the patch alone may lack the currency (or change only it),
+ * so the scale is checked against the record as it will be. A value from the patch is checked as
+ * written (like on create), a stored value by its digits.
+ */
+async function checkCurrencyScales(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  id: string,
+  patch: RecordData,
+): Promise<void> {
+  const fields = entity.columnFields.filter(
+    (f) =>
+      f.kind === 'money' &&
+      f.currencyField &&
+      (patch[f.name] !== undefined || patch[f.currencyField] !== undefined),
+  );
+  if (fields.length === 0) return;
+  const current = await getRecord(tx, ctx.metamodel, entity, id, {
+    fields: fields.flatMap((f) => [f.name, f.currencyField!]),
+  });
+  if (!current) return; // the update itself reports the missing record
+  const merged = { ...current, ...patch };
+  const errors: FieldError[] = [];
+  for (const f of fields) {
+    const value = merged[f.name];
+    if (typeof value !== 'string') continue;
+    const fromField = merged[f.currencyField!];
+    const currency =
+      typeof fromField === 'string'
+        ? fromField
+        : (f.currency ?? entity.tenant.settings.currency ?? DEFAULT_CURRENCY);
+    const limit = Math.min(currencyScale(currency), 4);
+    const places = patch[f.name] !== undefined ? decimalShape(value).scale : new Decimal(value).dp();
+    if (places > limit)
+      errors.push({ field: f.name, code: 'scale', message: fieldMessage('scale', ctx.locale, { limit }) });
+  }
+  if (errors.length > 0) throw validationError(errors);
 }
 
 function checked(ctx: RecordContext, entity: CompiledEntity, input: UpdateInput): RecordData {
@@ -113,8 +182,14 @@ async function applyUpdate(
   input: UpdateInput,
   patch: RecordData,
 ): Promise<RecordData> {
+  // A malformed id names no record: 404, not a database cast error.
+  if (!isUuid(input.id))
+    throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
   try {
-    if (entity.formulas.length > 0) {
+    await checkCurrencyScales(tx, ctx, entity, input.id, patch);
+    // Nothing given: nothing changes, formulas included (the version stays).
+    const empty = Object.keys(patch).length === 0;
+    if (entity.formulas.length > 0 && !empty) {
       const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
         forUpdate: true,
         fields: entity.columnFields.map((f) => f.name),
@@ -128,7 +203,7 @@ async function applyUpdate(
       computeFormulas(entity, merged);
       for (const { field } of entity.formulas) patch[field.name] = merged[field.name];
     }
-    if (presentColumns(entity, patch).length === 0 && Object.keys(patch).length === 0) {
+    if (empty) {
       const current = await getRecord(tx, ctx.metamodel, entity, input.id);
       if (!current)
         throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });

@@ -27,7 +27,8 @@ function expectedVersion(request: FastifyRequest): number | null {
   const header = request.headers['if-match'];
   if (header === undefined || header === '*') return null;
   const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
-  if (!m)
+  // Versions are int4: a larger number is no ETag of ours (and would overflow the query).
+  if (!m || Number(m[1]) > 2_147_483_647)
     throw new AppError(CoreErrors.BAD_REQUEST, {
       reason: 'If-Match must be the ETag of the record, e.g. "3"',
     });

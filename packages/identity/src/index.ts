@@ -1,0 +1,18 @@
+export * from './context.ts';
+export * from './errors.ts';
+export * from './migrations.ts';
+export * from './passwords.ts';
+export * from './policy.ts';
+export { loadRoles } from './repositories/role.repository.ts';
+export { signingKey } from './repositories/session.repository.ts';
+export * from './services/api-token.service.ts';
+export * from './services/authenticate.service.ts';
+export * from './services/change-password.service.ts';
+export * from './services/create-user.service.ts';
+export * from './services/login.service.ts';
+export * from './services/manage-session.service.ts';
+export * from './services/mfa.service.ts';
+export * from './services/refresh-session.service.ts';
+export * from './services/save-role.service.ts';
+export * from './tokens.ts';
+export * from './totp.ts';

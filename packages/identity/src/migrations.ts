@@ -1,0 +1,127 @@
+/** Identity's tables: global users and sessions in the platform schema; roles and the audit log per tenant. */
+import { type MigrationSet, sql } from '@tenon/db';
+
+const STAMPS = sql`created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()`;
+
+/** A trigger that refuses UPDATE, DELETE and TRUNCATE: the table is a ledger. */
+function appendOnly(schema: string, table: string) {
+  const fn = sql.id(schema, `${table}_append_only`);
+  return [
+    sql`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+      END $$`,
+    sql`CREATE TRIGGER ${sql.id(`${table}_no_change`)} BEFORE UPDATE OR DELETE ON ${sql.id(schema, table)}
+        FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    sql`CREATE TRIGGER ${sql.id(`${table}_no_truncate`)} BEFORE TRUNCATE ON ${sql.id(schema, table)}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+export const identityMigrations: MigrationSet = {
+  name: 'identity',
+  platform: [
+    {
+      id: 'identity-0001-users',
+      statements: (s) => [
+        sql`CREATE TABLE ${sql.id(s, 'user')} (
+          id uuid PRIMARY KEY,
+          username text NOT NULL,
+          display_name text,
+          email text,
+          password_hash text NOT NULL,
+          must_change_password boolean NOT NULL DEFAULT false,
+          disabled boolean NOT NULL DEFAULT false,
+          failed_logins integer NOT NULL DEFAULT 0,
+          locked_until timestamptz,
+          mfa_secret text,
+          mfa_enabled boolean NOT NULL DEFAULT false,
+          recovery_codes jsonb NOT NULL DEFAULT '[]',
+          password_changed_at timestamptz,
+          version integer NOT NULL DEFAULT 1,
+          ${STAMPS}
+        )`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_user_username')} ON ${sql.id(s, 'user')} (lower(username))`,
+        sql`CREATE TABLE ${sql.id(s, 'membership')} (
+          user_id uuid NOT NULL REFERENCES ${sql.id(s, 'user')} (id) ON DELETE CASCADE,
+          tenant_id uuid NOT NULL REFERENCES ${sql.id(s, 'tenant')} (id) ON DELETE CASCADE,
+          roles text[] NOT NULL DEFAULT '{}',
+          attributes jsonb NOT NULL DEFAULT '{}',
+          ${STAMPS},
+          PRIMARY KEY (user_id, tenant_id)
+        )`,
+        sql`CREATE TABLE ${sql.id(s, 'refresh_token')} (
+          id uuid PRIMARY KEY,
+          family_id uuid NOT NULL,
+          user_id uuid NOT NULL REFERENCES ${sql.id(s, 'user')} (id) ON DELETE CASCADE,
+          tenant_id uuid NOT NULL REFERENCES ${sql.id(s, 'tenant')} (id) ON DELETE CASCADE,
+          token_hash text NOT NULL UNIQUE,
+          expires_at timestamptz NOT NULL,
+          used_at timestamptz,
+          revoked_at timestamptz,
+          ip text,
+          user_agent text,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_refresh_token_family')} ON ${sql.id(s, 'refresh_token')} (family_id)`,
+        sql`CREATE INDEX ${sql.id('ix_refresh_token_user')} ON ${sql.id(s, 'refresh_token')} (user_id)`,
+        sql`CREATE TABLE ${sql.id(s, 'api_token')} (
+          id uuid PRIMARY KEY,
+          user_id uuid NOT NULL REFERENCES ${sql.id(s, 'user')} (id) ON DELETE CASCADE,
+          tenant_id uuid NOT NULL REFERENCES ${sql.id(s, 'tenant')} (id) ON DELETE CASCADE,
+          name text NOT NULL,
+          token_hash text NOT NULL UNIQUE,
+          scopes text[] NOT NULL DEFAULT '{}',
+          expires_at timestamptz,
+          revoked_at timestamptz,
+          last_used_at timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        sql`CREATE TABLE ${sql.id(s, 'secret')} (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+        sql`CREATE TABLE ${sql.id(s, 'auth_event')} (
+          id uuid PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          user_id uuid,
+          tenant_id uuid,
+          username text,
+          event text NOT NULL,
+          ip text,
+          user_agent text,
+          trace_id text
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_auth_event_user')} ON ${sql.id(s, 'auth_event')} (user_id, at)`,
+        ...appendOnly(s, 'auth_event'),
+      ],
+    },
+  ],
+  tenant: [
+    {
+      id: 'identity-0001-roles-audit',
+      statements: (s) => [
+        sql`CREATE TABLE ${sql.id(s, '_role')} (
+          name text PRIMARY KEY,
+          definition jsonb NOT NULL,
+          version integer NOT NULL DEFAULT 1,
+          updated_by text,
+          ${STAMPS}
+        )`,
+        sql`CREATE TABLE ${sql.id(s, '_audit')} (
+          id uuid PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          user_id uuid,
+          username text,
+          action text NOT NULL,
+          entity text,
+          record_id uuid,
+          changes jsonb,
+          ip text,
+          user_agent text,
+          trace_id text
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_audit_record')} ON ${sql.id(s, '_audit')} (entity, record_id, at)`,
+        sql`CREATE INDEX ${sql.id('ix_audit_user')} ON ${sql.id(s, '_audit')} (user_id, at)`,
+        ...appendOnly(s, '_audit'),
+      ],
+    },
+  ],
+};

@@ -1,0 +1,38 @@
+/** Scoped API tokens for integrations: shown once, stored as a hash, revocable. */
+import { AppError } from '@tenon/core';
+import type { IdentityDeps } from '../context.ts';
+import { IdentityErrors } from '../errors.ts';
+import { insertApiToken, revokeApiToken } from '../repositories/session.repository.ts';
+import { randomToken, tokenHash } from '../tokens.ts';
+
+const SCOPE = /^(\*|[a-z][a-z0-9_]*):(\*|\$?[a-z][a-z0-9_]*)$/;
+
+export async function createApiToken(
+  deps: IdentityDeps,
+  input: { userId: string; tenantId: string; name: string; scopes: string[]; expiresInDays?: number },
+): Promise<{ id: string; token: string }> {
+  const bad = input.scopes.filter((s) => !SCOPE.test(s));
+  if (input.scopes.length === 0 || bad.length > 0 || !input.name.trim()) {
+    throw new AppError(IdentityErrors.ROLE_INVALID, {}, [
+      { field: 'scopes', code: 'invalid', message: 'scopes look like read:* or create:sales_order' },
+    ]);
+  }
+  const token = randomToken('tna');
+  const expiresAt = input.expiresInDays
+    ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000)
+    : null;
+  const id = await insertApiToken(deps.db, {
+    userId: input.userId,
+    tenantId: input.tenantId,
+    name: input.name.trim(),
+    hash: tokenHash(token),
+    scopes: input.scopes,
+    expiresAt,
+  });
+  return { id, token };
+}
+
+export async function deleteApiToken(deps: IdentityDeps, userId: string, id: string): Promise<void> {
+  if ((await revokeApiToken(deps.db, id, userId)) === 0)
+    throw new AppError(IdentityErrors.USER_NOT_FOUND, { username: id });
+}

@@ -1,0 +1,162 @@
+/**
+ * From an `Authorization` header to a principal and its access policy. User state, sessions and roles
+ * are cached for at most 30 seconds, so disabling an account or revoking a session bites within a minute.
+ */
+import { AppError } from '@tenon/core';
+import { type Database, findTenant, type Tenant } from '@tenon/db';
+import type { AccessDecision, AccessPolicy } from '@tenon/design';
+import type { IdentityDeps } from '../context.ts';
+import { IdentityErrors } from '../errors.ts';
+import { ADMIN_ROLE, compilePolicy, type Principal, type RoleDef } from '../policy.ts';
+import { loadRoles } from '../repositories/role.repository.ts';
+import { findApiToken, isSessionActive } from '../repositories/session.repository.ts';
+import { findUserById, membershipsOf } from '../repositories/user.repository.ts';
+import { tokenHash, verifyAccessToken } from '../tokens.ts';
+
+export const CACHE_MS = 30_000;
+
+export type Authenticated = {
+  principal: Principal;
+  tenant: Tenant;
+  policy: AccessPolicy;
+  sessionId: string | null;
+  passwordChangeRequired: boolean;
+  via: 'session' | 'api_token';
+};
+
+class TtlCache<V> {
+  private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string, now: number, load: () => Promise<V>): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    value.catch(() => this.entries.delete(key));
+    this.entries.set(key, { at: now, value });
+    if (this.entries.size > 10_000) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+  delete(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+}
+
+/** Restricts a policy to an API token's scopes (`read:*`, `create:sales_order`, `*:*`). */
+function scoped(policy: AccessPolicy, scopes: string[]): AccessPolicy {
+  return {
+    decide(entity, action): AccessDecision {
+      const inner = policy.decide(entity, action);
+      const ok = scopes.some((s) => {
+        const [a = '', e = ''] = s.split(':');
+        return (a === '*' || a === action) && (e === '*' || e === entity);
+      });
+      return ok
+        ? inner
+        : {
+            ...inner,
+            allowed: false,
+            reasons: [...inner.reasons, `the API token's scopes do not include ${action}:${entity}`],
+          };
+    },
+  };
+}
+
+export class Authenticator {
+  private readonly users = new TtlCache<{
+    disabled: boolean;
+    username: string;
+    memberships: Awaited<ReturnType<typeof membershipsOf>>;
+  } | null>(CACHE_MS);
+  private readonly sessions = new TtlCache<boolean>(CACHE_MS);
+  private readonly roles = new TtlCache<{ roles: RoleDef[]; version: number }>(CACHE_MS);
+  private readonly tenants = new TtlCache<Tenant | null>(CACHE_MS);
+
+  constructor(private readonly deps: IdentityDeps) {}
+
+  get db(): Database {
+    return this.deps.db;
+  }
+
+  /** Forget cached roles of a tenant (after this process changed them). */
+  invalidateRoles(tenantSchema: string): void {
+    this.roles.delete(tenantSchema);
+  }
+
+  invalidateUser(userId: string): void {
+    this.users.delete(userId);
+  }
+
+  async rolesOf(tenant: Tenant): Promise<RoleDef[]> {
+    const now = this.deps.clock.now().getTime();
+    const { roles } = await this.roles.get(tenant.schemaName, now, () =>
+      loadRoles(this.deps.db, tenant.schemaName),
+    );
+    return [ADMIN_ROLE, ...roles.filter((r) => r.name !== ADMIN_ROLE.name)];
+  }
+
+  async authenticate(header: string | undefined): Promise<Authenticated> {
+    if (!header) throw new AppError(IdentityErrors.AUTH_REQUIRED);
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
+    const token = m[1]!;
+    return token.startsWith('tna_') ? this.fromApiToken(token) : this.fromAccessToken(token);
+  }
+
+  private async fromAccessToken(token: string): Promise<Authenticated> {
+    const now = this.deps.clock.now();
+    const claims = await verifyAccessToken(this.deps.key, token, now);
+    if (!claims) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
+    if (claims.sid) {
+      const active = await this.sessions.get(claims.sid, now.getTime(), () =>
+        isSessionActive(this.deps.db, claims.sid!),
+      );
+      if (!active) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
+    }
+    const built = await this.build(claims.sub, claims.ten, null);
+    return {
+      ...built,
+      sessionId: claims.sid ?? null,
+      passwordChangeRequired: (claims as { pcr?: boolean }).pcr === true,
+      via: 'session',
+    };
+  }
+
+  private async fromApiToken(token: string): Promise<Authenticated> {
+    const row = await findApiToken(this.deps.db, tokenHash(token));
+    const now = this.deps.clock.now();
+    if (!row || row.revoked_at || (row.expires_at && new Date(row.expires_at) <= now)) {
+      throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
+    }
+    const built = await this.build(row.user_id, row.tenant, row.scopes);
+    return { ...built, sessionId: null, passwordChangeRequired: false, via: 'api_token' };
+  }
+
+  private async build(userId: string, tenantName: string, scopes: string[] | null) {
+    const now = this.deps.clock.now().getTime();
+    const user = await this.users.get(userId, now, async () => {
+      const row = await findUserById(this.deps.db, userId);
+      return row
+        ? {
+            disabled: row.disabled,
+            username: row.username,
+            memberships: await membershipsOf(this.deps.db, userId),
+          }
+        : null;
+    });
+    if (!user) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
+    if (user.disabled) throw new AppError(IdentityErrors.AUTH_DISABLED);
+    const membership = user.memberships.find((m) => m.tenant === tenantName);
+    if (!membership) throw new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
+    const tenant = await this.tenants.get(tenantName, now, () => findTenant(this.deps.db, tenantName));
+    if (!tenant) throw new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
+    const principal: Principal = {
+      userId,
+      username: user.username,
+      tenant: tenantName,
+      roles: membership.roles,
+      attributes: membership.attributes,
+    };
+    const policy = compilePolicy(await this.rolesOf(tenant), principal);
+    return { principal, tenant, policy: scopes ? scoped(policy, scopes) : policy };
+  }
+}

@@ -1,0 +1,67 @@
+/** TOTP enrolment (start, confirm with a code) and switching it off. */
+import { AppError } from '@tenon/core';
+import type { IdentityDeps, RequestMeta } from '../context.ts';
+import { IdentityErrors } from '../errors.ts';
+import { verifyPassword } from '../passwords.ts';
+import { recordAuthEvent } from '../repositories/session.repository.ts';
+import { findUserById, setMfa } from '../repositories/user.repository.ts';
+import { checkTotp, newRecoveryCodes, newTotpSecret, totpUri } from '../totp.ts';
+import type { Caller } from './manage-session.service.ts';
+
+async function userOf(deps: IdentityDeps, caller: Caller) {
+  const user = await findUserById(deps.db, caller.userId);
+  if (!user) throw new AppError(IdentityErrors.AUTH_REQUIRED);
+  return user;
+}
+
+/** Step 1: a new secret (not active yet) and its otpauth:// URI for the authenticator app. */
+export async function startMfaEnrolment(
+  deps: IdentityDeps,
+  caller: Caller,
+): Promise<{ secret: string; uri: string }> {
+  const user = await userOf(deps, caller);
+  const secret = newTotpSecret();
+  await setMfa(deps.db, user.id, { secret, enabled: false, recoveryCodes: [] });
+  return { secret, uri: totpUri(secret, user.username) };
+}
+
+/** Step 2: a valid code switches MFA on and returns the recovery codes (shown once). */
+export async function confirmMfaEnrolment(
+  deps: IdentityDeps,
+  caller: Caller,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const user = await userOf(deps, caller);
+  if (!user.mfa_secret || !checkTotp(user.mfa_secret, code, deps.clock.now()))
+    throw new AppError(IdentityErrors.AUTH_MFA_INVALID);
+  const { codes, hashes } = newRecoveryCodes();
+  await setMfa(deps.db, user.id, { secret: user.mfa_secret, enabled: true, recoveryCodes: hashes });
+  await recordAuthEvent(deps.db, {
+    userId: user.id,
+    tenantId: caller.tenantId,
+    username: user.username,
+    event: 'mfa_enabled',
+    ...meta,
+  });
+  return { recoveryCodes: codes };
+}
+
+export async function disableMfa(
+  deps: IdentityDeps,
+  caller: Caller,
+  password: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const user = await userOf(deps, caller);
+  if (!(await verifyPassword(user.password_hash, password)))
+    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
+  await setMfa(deps.db, user.id, { secret: null, enabled: false, recoveryCodes: [] });
+  await recordAuthEvent(deps.db, {
+    userId: user.id,
+    tenantId: caller.tenantId,
+    username: user.username,
+    event: 'mfa_disabled',
+    ...meta,
+  });
+}

@@ -1,0 +1,70 @@
+/** Roles: validated against the metamodel (entities, actions, fields and row filters must exist). */
+import { AppError, type FieldError } from '@tenon/core';
+import type { Database, Tenant } from '@tenon/db';
+import { isIdentifier, type TenantMetamodel } from '@tenon/design';
+import { IdentityErrors } from '../errors.ts';
+import { ADMIN_ROLE, type RoleDef } from '../policy.ts';
+import { saveRole } from '../repositories/role.repository.ts';
+
+const CRUD = ['read', 'create', 'update', 'delete', 'export', 'import'];
+const PLATFORM = ['$meta', '$security', '$audit'];
+
+export function validateRole(input: unknown, metamodel: TenantMetamodel): RoleDef {
+  const errors: FieldError[] = [];
+  const role = input as RoleDef;
+  if (typeof role !== 'object' || role === null) throw new AppError(IdentityErrors.ROLE_INVALID);
+  if (typeof role.name !== 'string' || !isIdentifier(role.name))
+    errors.push({ field: 'name', code: 'invalid', message: 'snake_case name' });
+  if (role.name === ADMIN_ROLE.name)
+    errors.push({ field: 'name', code: 'reserved', message: 'admin is built in' });
+  if (typeof role.label !== 'object' || role.label === null)
+    errors.push({ field: 'label', code: 'required', message: 'a label is required' });
+  if (!Array.isArray(role.permissions))
+    errors.push({ field: 'permissions', code: 'required', message: 'a list of permissions' });
+  for (const [i, p] of (Array.isArray(role.permissions) ? role.permissions : []).entries()) {
+    const at = (f: string) => `permissions.${i}.${f}`;
+    const entity = p.entity === '*' || PLATFORM.includes(p.entity) ? null : metamodel.find(p.entity);
+    if (p.entity !== '*' && !PLATFORM.includes(p.entity) && !entity)
+      errors.push({ field: at('entity'), code: 'unknown_entity', message: `unknown entity ${p.entity}` });
+    if (!Array.isArray(p.actions) || p.actions.length === 0) {
+      errors.push({ field: at('actions'), code: 'required', message: 'at least one action' });
+    } else if (entity) {
+      const declared = new Set([...(entity.def.actions ?? []).map((a) => a.name), ...CRUD, '*']);
+      for (const a of p.actions)
+        if (!declared.has(a))
+          errors.push({ field: at('actions'), code: 'unknown_action', message: `unknown action ${a}` });
+    }
+    for (const key of ['hiddenFields', 'readOnlyFields'] as const) {
+      for (const f of p[key] ?? []) {
+        if (entity && !entity.fields.has(f))
+          errors.push({ field: at(key), code: 'unknown_field', message: `unknown field ${f}` });
+      }
+    }
+    if (p.where !== undefined && (typeof p.where !== 'object' || p.where === null)) {
+      errors.push({
+        field: at('where'),
+        code: 'invalid',
+        message: 'a filter like {"field":"owner","op":"eq","value":"$user.id"}',
+      });
+    }
+  }
+  if (errors.length > 0) throw new AppError(IdentityErrors.ROLE_INVALID, {}, errors);
+  return {
+    name: role.name,
+    label: role.label,
+    ...(role.description ? { description: role.description } : {}),
+    permissions: role.permissions,
+  };
+}
+
+export async function saveRoleDefinition(
+  db: Database,
+  tenant: Tenant,
+  metamodel: TenantMetamodel,
+  input: unknown,
+  user: string | null,
+): Promise<{ role: RoleDef; version: number }> {
+  const role = validateRole(input, metamodel);
+  const version = await saveRole(db, tenant.schemaName, role, user);
+  return { role, version };
+}
