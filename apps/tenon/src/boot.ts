@@ -9,24 +9,51 @@ import {
   migrateAllTenants,
   migratePlatform,
   openDatabase,
+  registerMigrations,
   type Tenant,
 } from '@tenon/db';
-import { applyDefinitions, MetamodelCache } from '@tenon/design';
-import { ActionRegistry, buildApp } from '@tenon/server';
+import { ActionRegistry, applyDefinitions, MetamodelCache } from '@tenon/design';
+import {
+  Authenticator,
+  ensureTenantAdmin,
+  type IdentityDeps,
+  identityMigrations,
+  signingKey,
+} from '@tenon/identity';
+import { buildApp } from '@tenon/server';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { modules } from './modules.ts';
 
-export type System = { db: Database; metamodels: MetamodelCache; actions: ActionRegistry; config: Config };
+export type System = {
+  db: Database;
+  metamodels: MetamodelCache;
+  actions: ActionRegistry;
+  identity: IdentityDeps;
+  config: Config;
+};
 
 export async function openSystem(config: Config): Promise<System> {
   mkdirSync(config.dataDir, { recursive: true });
+  registerMigrations(identityMigrations);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migratePlatform(db);
   await migrateAllTenants(db);
   const actions = new ActionRegistry();
   for (const mod of modules) mod.registerActions?.(actions);
-  return { db, metamodels: new MetamodelCache(db), actions, config };
+  const identity = { db, clock: systemClock, key: await signingKey(db, config.jwtSecret) };
+  return { db, metamodels: new MetamodelCache(db), actions, identity, config };
+}
+
+/**
+ * The tenant's first administrator, once: with TENON_ADMIN_PASSWORD as given, otherwise a one-time
+ * password to print (changed at first sign-in).
+ */
+export function ensureAdmin(system: System, tenant: Tenant) {
+  return ensureTenantAdmin(system.db, tenant, {
+    username: system.config.adminUser,
+    ...(system.config.adminPassword ? { password: system.config.adminPassword } : {}),
+  });
 }
 
 /** Creates the tenant if needed and brings the built-in modules' definitions up to date in it. */
@@ -54,22 +81,15 @@ export async function registerModuleDefinitions(system: System, tenant: Tenant):
 }
 
 export async function startServer(system: System): Promise<{ app: FastifyInstance; address: string }> {
-  const tenantCache = new Map<string, Tenant>();
   const app = await buildApp(
     {
       db: system.db,
       metamodels: system.metamodels,
       actions: system.actions,
-      clock: systemClock,
+      clock: system.identity.clock,
       dataDir: system.config.dataDir,
-      defaultTenant: system.config.defaultTenant,
-      resolveTenant: async (name) => {
-        const hit = tenantCache.get(name);
-        if (hit) return hit;
-        const found = await findTenant(system.db, name);
-        if (found) tenantCache.set(name, found);
-        return found;
-      },
+      identity: system.identity,
+      auth: new Authenticator(system.identity),
     },
     { logLevel: system.config.logLevel },
   );

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '@tenon/core';
 import { createTenant, listTenants } from '@tenon/db';
-import { ensureTenant, openSystem, registerModuleDefinitions, startServer } from './boot.ts';
+import { createUser } from '@tenon/identity';
+import { ensureAdmin, ensureTenant, openSystem, registerModuleDefinitions, startServer } from './boot.ts';
 import { loadConfig } from './config.ts';
 import { exportDefinitions, importDefinitions } from './defs-package.ts';
 import { loadDemo } from './demo/load-demo.ts';
@@ -13,8 +14,11 @@ const USAGE = `Usage: tenon <command>
   tenant create <name>            create a tenant (its own schema)
   defs export <file> [--tenant t] write the tenant's definitions as JSON or YAML (.yaml)
   defs import <file> [--tenant t] [--dry-run] [--confirm]
+  user create <name> [--roles a,b] [--password p] [--tenant t]
+                                  a user with a membership (without --password: a one-time password)
   demo [--tenant t]               load demo definitions and records
-Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT`;
+Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT, TENON_ADMIN_USER,
+  TENON_ADMIN_PASSWORD, TENON_JWT_SECRET`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -26,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
       'dry-run': { type: 'boolean', default: false },
       confirm: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      roles: { type: 'string' },
+      password: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -43,12 +49,25 @@ async function main(argv: string[]): Promise<void> {
         if (values.demo) {
           const { created } = await loadDemo(system, tenantName);
           if (created) console.log(`demo data loaded into tenant "${tenantName}"`);
-        } else await ensureTenant(system, tenantName);
+        }
+        const tenant = await ensureTenant(system, tenantName);
+        const admin = await ensureAdmin(system, tenant);
         const { address } = await startServer(system);
         const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
         console.log(`\nTenon is running at ${address}  (database: ${where})`);
         console.log(`  API reference: ${address}/api/docs`);
-        console.log(`  Example:       curl ${address}/api/v1/customer\n`);
+        if (admin.created) {
+          console.log(`  First sign-in: tenant "${tenant.name}", user "${admin.username}"`);
+          console.log(
+            admin.password
+              ? `  One-time password: ${admin.password}   (you will be asked to change it)`
+              : '  Password: the one given in TENON_ADMIN_PASSWORD',
+          );
+        }
+        console.log(
+          `  Sign in:       curl -X POST ${address}/api/v1/auth/login -H 'content-type: application/json' \\`,
+        );
+        console.log(`                   -d '{"username":"${admin.username}","password":"..."}'\n`);
         keepOpen = true;
         break;
       }
@@ -79,6 +98,20 @@ async function main(argv: string[]): Promise<void> {
           console.log(result.applied ? `imported ${result.entities.length} definitions` : 'nothing applied');
         }
         break;
+      case 'user': {
+        if (sub !== 'create' || !arg)
+          throw new Error('usage: tenon user create <username> [--roles a,b] [--password p]');
+        const tenant = await ensureTenant(system, tenantName);
+        const created = await createUser(system.db, {
+          username: arg,
+          tenant,
+          roles: (values.roles ?? 'admin').split(',').filter(Boolean),
+          ...(values.password ? { password: values.password } : {}),
+        });
+        console.log(`user "${arg}" is a member of tenant "${tenant.name}"`);
+        if (created.password) console.log(`one-time password: ${created.password}`);
+        break;
+      }
       case 'demo':
         console.log(
           (await loadDemo(system, tenantName)).created ? 'demo data loaded' : 'demo data already present',

@@ -10,6 +10,10 @@ export type Config = {
   defaultTenant: string;
   timeZone: string;
   currency: string;
+  adminUser: string;
+  adminPassword: string | undefined;
+  /** Signs access tokens; without it a key is generated once and kept in the database. */
+  jwtSecret: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +29,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTenant: env.TENON_TENANT ?? 'demo',
     timeZone: env.TENON_TIMEZONE ?? 'Asia/Shanghai',
     currency: env.TENON_CURRENCY ?? 'CNY',
+    adminUser: env.TENON_ADMIN_USER ?? 'admin',
+    adminPassword: env.TENON_ADMIN_PASSWORD || undefined,
+    jwtSecret: env.TENON_JWT_SECRET || undefined,
   };
 }

@@ -13,6 +13,21 @@ const AUDIT_COLUMNS = sql`
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()`;
 
+/** A trigger that refuses UPDATE, DELETE and TRUNCATE: the table is a ledger. */
+export function appendOnly(schema: string, table: string): RawBuilder<unknown>[] {
+  const fn = sql.id(schema, `${table}_append_only`);
+  return [
+    sql`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+      END $$`,
+    sql`CREATE TRIGGER ${sql.id(`${table}_no_change`)} BEFORE UPDATE OR DELETE ON ${sql.id(schema, table)}
+        FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    sql`CREATE TRIGGER ${sql.id(`${table}_no_truncate`)} BEFORE TRUNCATE ON ${sql.id(schema, table)}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
 export const platformMigrations: Migration[] = [
   {
     id: '0001-tenants',
@@ -76,6 +91,27 @@ export const tenantMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    id: '0002-audit',
+    statements: (s) => [
+      sql`CREATE TABLE ${sql.id(s, '_audit')} (
+        id uuid PRIMARY KEY,
+        at timestamptz(3) NOT NULL DEFAULT now(),
+        user_id text,
+        username text,
+        action text NOT NULL,
+        entity text,
+        record_id uuid,
+        changes jsonb,
+        ip text,
+        user_agent text,
+        trace_id text
+      )`,
+      sql`CREATE INDEX ${sql.id('ix_audit_record')} ON ${sql.id(s, '_audit')} (entity, record_id, at)`,
+      sql`CREATE INDEX ${sql.id('ix_audit_user')} ON ${sql.id(s, '_audit')} (user_id, at)`,
+      ...appendOnly(s, '_audit'),
+    ],
+  },
 ];
 
 async function applyMigrations(tx: Tx, schema: string, migrations: Migration[]): Promise<string[]> {
@@ -108,7 +144,10 @@ export function registerMigrations(set: MigrationSet): void {
   registered.set(set.name, set);
 }
 
-const allPlatform = () => [...platformMigrations, ...[...registered.values()].flatMap((s) => s.platform ?? [])];
+const allPlatform = () => [
+  ...platformMigrations,
+  ...[...registered.values()].flatMap((s) => s.platform ?? []),
+];
 const allTenant = () => [...tenantMigrations, ...[...registered.values()].flatMap((s) => s.tenant ?? [])];
 
 export function migratePlatform(db: Database): Promise<string[]> {

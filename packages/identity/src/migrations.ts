@@ -1,22 +1,7 @@
-/** Identity's tables: global users and sessions in the platform schema; roles and the audit log per tenant. */
-import { type MigrationSet, sql } from '@tenon/db';
+/** Identity's tables: global users, sessions and sign-in events in the platform schema; roles per tenant. */
+import { appendOnly, type MigrationSet, sql } from '@tenon/db';
 
 const STAMPS = sql`created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()`;
-
-/** A trigger that refuses UPDATE, DELETE and TRUNCATE: the table is a ledger. */
-function appendOnly(schema: string, table: string) {
-  const fn = sql.id(schema, `${table}_append_only`);
-  return [
-    sql`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-      END $$`,
-    sql`CREATE TRIGGER ${sql.id(`${table}_no_change`)} BEFORE UPDATE OR DELETE ON ${sql.id(schema, table)}
-        FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-    sql`CREATE TRIGGER ${sql.id(`${table}_no_truncate`)} BEFORE TRUNCATE ON ${sql.id(schema, table)}
-        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-  ];
-}
 
 export const identityMigrations: MigrationSet = {
   name: 'identity',
@@ -96,7 +81,7 @@ export const identityMigrations: MigrationSet = {
   ],
   tenant: [
     {
-      id: 'identity-0001-roles-audit',
+      id: 'identity-0001-roles',
       statements: (s) => [
         sql`CREATE TABLE ${sql.id(s, '_role')} (
           name text PRIMARY KEY,
@@ -105,22 +90,6 @@ export const identityMigrations: MigrationSet = {
           updated_by text,
           ${STAMPS}
         )`,
-        sql`CREATE TABLE ${sql.id(s, '_audit')} (
-          id uuid PRIMARY KEY,
-          at timestamptz NOT NULL DEFAULT now(),
-          user_id uuid,
-          username text,
-          action text NOT NULL,
-          entity text,
-          record_id uuid,
-          changes jsonb,
-          ip text,
-          user_agent text,
-          trace_id text
-        )`,
-        sql`CREATE INDEX ${sql.id('ix_audit_record')} ON ${sql.id(s, '_audit')} (entity, record_id, at)`,
-        sql`CREATE INDEX ${sql.id('ix_audit_user')} ON ${sql.id(s, '_audit')} (user_id, at)`,
-        ...appendOnly(s, '_audit'),
       ],
     },
   ],

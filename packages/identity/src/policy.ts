@@ -68,8 +68,10 @@ export function bindUser(node: FilterNode, principal: Principal): FilterNode | n
 
 const matches = (list: string[], item: string) => list.includes('*') || list.includes(item);
 
-const intersect = (sets: Set<string>[]): Set<string> =>
-  sets.length === 0 ? new Set() : sets.reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+function intersect(sets: Set<string>[]): Set<string> {
+  const [first, ...rest] = sets;
+  return new Set([...(first ?? [])].filter((x) => rest.every((s) => s.has(x))));
+}
 
 /** A condition no row satisfies (used when a row condition names an attribute the user lacks). */
 const NOTHING: FilterNode = { field: 'id', op: 'null', value: true };

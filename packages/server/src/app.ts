@@ -2,14 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { installAuth } from './auth.ts';
 import type { ServerDeps } from './context.ts';
 import { installErrorHandling } from './envelope.ts';
 import { installMetrics } from './metrics.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes, MAX_FILE_BYTES } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
+import { securityRoutes } from './routes/security.routes.ts';
 
 export type AppOptions = { logLevel?: string };
 
@@ -35,10 +39,14 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   installErrorHandling(app);
   installMetrics(app, deps.db);
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES } });
+  installAuth(app, deps);
   healthRoutes(app, deps);
   await docsRoutes(app, deps);
+  authRoutes(app, deps);
+  securityRoutes(app, deps);
   metaRoutes(app, deps);
   fileRoutes(app, deps);
+  auditRoutes(app, deps);
   recordRoutes(app, deps);
   app.get('/', async (_request, reply) =>
     reply

@@ -1,5 +1,5 @@
 /** One place renders every response: the envelope on success, coded errors on failure. */
-import { AppError, CoreErrors, type ErrorEnvelope, ok } from '@tenon/core';
+import { AppError, CoreErrors, type ErrorEnvelope, ok, validationError } from '@tenon/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { localeOf } from './context.ts';
 
@@ -10,6 +10,21 @@ export function send<T>(reply: FastifyReply, data: T, status = 200): FastifyRepl
 
 function fromFastifyError(err: FastifyError): AppError | null {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError(CoreErrors.PAYLOAD_TOO_LARGE);
+  // A route's body schema refused the input: field-level details, as for entity records.
+  if (err.validation) {
+    return validationError(
+      err.validation.map((v) => {
+        const base = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        const extra = (v.params as { additionalProperty?: string; missingProperty?: string }) ?? {};
+        const name = extra.additionalProperty ?? extra.missingProperty;
+        return {
+          field: name ? (base ? `${base}.${name}` : name) : base,
+          code: v.keyword === 'additionalProperties' ? 'unknown_field' : v.keyword,
+          message: v.message ?? 'is invalid',
+        };
+      }),
+    );
+  }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new AppError(CoreErrors.BAD_REQUEST, { reason: err.message });
   }

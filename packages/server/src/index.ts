@@ -1,4 +1,3 @@
-export * from './actions.ts';
 export * from './app.ts';
 export type { ServerDeps } from './context.ts';
 export { buildOpenApi } from './openapi.ts';

@@ -1,13 +1,13 @@
-/** A real server on a test database, driven through `app.inject()`. */
+/** A real server on a test database, driven through `app.inject()`, with a signed-in administrator. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '@tenon/core';
-import { type Database, findTenant, type Tenant } from '@tenon/db';
+import { type Database, registerMigrations, type Tenant } from '@tenon/db';
 import { createTestTenant, openTestDatabase } from '@tenon/db/testing';
-import { applyDefinitions, MetamodelCache } from '@tenon/design';
+import { ActionRegistry, applyDefinitions, MetamodelCache } from '@tenon/design';
+import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { ActionRegistry } from './actions.ts';
 import { buildApp } from './app.ts';
 import type { ServerDeps } from './context.ts';
 
@@ -15,62 +15,118 @@ import type { ServerDeps } from './context.ts';
 // biome-ignore lint/suspicious/noExplicitAny: test-only convenience
 export type JsonBody = Record<string, any>;
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+type Response = { status: number; body: JsonBody; headers: LightMyRequestResponse['headers'] };
+
+/** Usernames are global: each test tenant gets its own, so test files can share a PostgreSQL database. */
+const uniqueName = (name: string, tenant: Tenant) => `${name}@${tenant.name}`;
+
 export type TestServer = {
   app: FastifyInstance;
   db: Database;
   tenant: Tenant;
   deps: ServerDeps;
+  /** The administrator's access token, sent by `call` unless the headers say otherwise. */
+  adminToken: string;
   /** Creates entities through the same service as the meta API. */
   define(definitions: unknown[]): Promise<void>;
-  /** JSON request; the body of the response parsed. */
-  call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+  /** JSON request as the administrator (or pass `authorization` in headers); the body parsed. */
+  call(method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A user of this tenant with these roles (named `<username>@<tenant>`); returns a signed-in token. */
+  userWith(input: {
+    username: string;
+    roles: string[];
+    attributes?: Record<string, unknown>;
+  }): Promise<string>;
+  /** The same request with another user's token (null: no token at all). */
+  callAs(
+    token: string | null,
+    method: Method,
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: JsonBody; headers: LightMyRequestResponse['headers'] }>;
+  ): Promise<Response>;
   close(): Promise<void>;
 };
 
 export async function createTestServer(options: { clock?: Clock; db?: Database } = {}): Promise<TestServer> {
+  registerMigrations(identityMigrations);
   const db = options.db ?? (await openTestDatabase());
   const tenant = await createTestTenant(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'tenon-test-'));
   const metamodels = new MetamodelCache(db);
+  const identity = {
+    db,
+    clock: options.clock ?? systemClock,
+    key: new TextEncoder().encode(`test-key-${tenant.name}`),
+  };
   const deps: ServerDeps = {
     db,
     metamodels,
     actions: new ActionRegistry(),
-    clock: options.clock ?? systemClock,
+    clock: identity.clock,
     dataDir,
-    defaultTenant: tenant.name,
-    resolveTenant: (name) => findTenant(db, name),
+    identity,
+    auth: new Authenticator(identity),
   };
   const app = await buildApp(deps, { logLevel: 'warn' });
+
+  const request = async (
+    token: string | null,
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    let parsed: JsonBody = {};
+    try {
+      parsed = res.body ? (JSON.parse(res.body) as JsonBody) : {};
+    } catch {
+      parsed = { raw: res.body };
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  };
+  const signIn = async (username: string, password: string) => {
+    const res = await request(null, 'POST', '/api/v1/auth/login', {
+      username,
+      password,
+      tenant: tenant.name,
+    });
+    if (res.status !== 200) throw new Error(`test sign-in failed: ${JSON.stringify(res.body)}`);
+    return res.body.data.accessToken as string;
+  };
+
+  const admin = { username: uniqueName('admin', tenant), password: 'admin-password-1' };
+  await createUser(db, { ...admin, tenant, roles: ['admin'], mustChangePassword: false });
+  const adminToken = await signIn(admin.username, admin.password);
+
   return {
     app,
     db,
     tenant,
     deps,
+    adminToken,
     async define(definitions) {
       await applyDefinitions(db, await metamodels.forTenant(tenant), definitions, { mode: 'upsert' });
       metamodels.invalidate(tenant.name);
     },
-    async call(method, url, body, headers = {}) {
-      const res = await app.inject({
-        method,
-        url,
-        // No content type without a body: Fastify refuses an empty JSON body (e.g. on DELETE).
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-      });
-      let parsed: JsonBody = {};
-      try {
-        parsed = res.body ? (JSON.parse(res.body) as JsonBody) : {};
-      } catch {
-        parsed = { raw: res.body };
-      }
-      return { status: res.statusCode, body: parsed, headers: res.headers };
+    call: (method, url, body, headers) => request(adminToken, method, url, body, headers),
+    callAs: request,
+    async userWith(input) {
+      const username = uniqueName(input.username, tenant);
+      const password = `${input.username}-password-1`;
+      await createUser(db, { ...input, username, password, tenant, mustChangePassword: false });
+      return signIn(username, password);
     },
     async close() {
       await app.close();

@@ -1,6 +1,5 @@
 /** Loads the demo definitions and a few records into a tenant (idempotent: skips what exists). */
-import { systemClock } from '@tenon/core';
-import { applyDefinitions, createRecordIn, type RecordContext } from '@tenon/design';
+import { applyDefinitions, createRecordIn, systemContext } from '@tenon/design';
 import type { System } from '../boot.ts';
 import { ensureTenant } from '../boot.ts';
 import { demoDefinitions } from './demo-definitions.ts';
@@ -12,7 +11,12 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
   await applyDefinitions(system.db, metamodel, demoDefinitions, { mode: 'create', user: 'demo' });
   system.metamodels.invalidate(tenant.name);
   metamodel = await system.metamodels.forTenant(tenant);
-  const ctx: RecordContext = { db: system.db, metamodel, user: 'demo', locale: 'zh-CN', clock: systemClock };
+  const ctx = systemContext({
+    db: system.db,
+    metamodel,
+    locale: 'zh-CN',
+    actor: { userId: null, username: 'demo' },
+  });
   await system.db.transaction(async (tx) => {
     const customers = [];
     for (const c of [

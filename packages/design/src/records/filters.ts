@@ -8,6 +8,7 @@ import { type RawBuilder, sql } from '@tenon/db';
 import { joinTableName } from '../ddl/physical.ts';
 import type { CompiledEntity, TenantMetamodel } from '../registry.ts';
 import type { FieldDef } from '../types.ts';
+import type { AccessPolicy } from './access.ts';
 import { RecordErrors } from './record-errors.ts';
 
 export const OPERATORS = [
@@ -114,19 +115,28 @@ function conditionSql(
   entity: CompiledEntity,
   alias: string,
   cond: Condition,
+  access: AccessPolicy | undefined,
 ): RawBuilder<unknown> {
   if (!OPERATORS.includes(cond.op))
     throw bad(`unknown operator ${String(cond.op)}; use one of ${OPERATORS.join(', ')}`);
   const path = String(cond.field).split('.');
   if (path.length > 2) throw bad(`link paths go one level deep: ${cond.field}`);
   const field = fieldOrSystem(entity, path[0]!);
-  if (!field) throw bad(`unknown field ${path[0]}`);
+  // A field the user may not see does not exist for them, in filters too (nothing leaks through a filter).
+  if (!field || access?.decide(entity.def.name, 'read').hiddenFields.has(field.name))
+    throw bad(`unknown field ${path[0]}`);
   if (path.length === 2) {
     if (field.kind !== 'link' || !field.target)
       throw bad(`${field.name} is not a link, so ${cond.field} is not a path`);
     const target = metamodel.get(field.target!);
-    const inner = conditionSql(metamodel, target, 'l', { ...cond, field: path[1]! });
-    return sql`${sql.id(alias, field.name)} IN (SELECT l.id FROM ${sql.id(target.tenant.schemaName, target.def.name)} AS l WHERE ${inner})`;
+    let visible = sql`TRUE`;
+    if (access) {
+      const decision = access.decide(target.def.name, 'read');
+      if (!decision.allowed) throw bad(`unknown field ${cond.field}`);
+      visible = filterSql(metamodel, target, 'l', decision.rowFilter);
+    }
+    const inner = conditionSql(metamodel, target, 'l', { ...cond, field: path[1]! }, access);
+    return sql`${sql.id(alias, field.name)} IN (SELECT l.id FROM ${sql.id(target.tenant.schemaName, target.def.name)} AS l WHERE ${inner} AND ${visible})`;
   }
   if (field.kind === 'children' || field.kind === 'json') throw bad(`${field.name} cannot be filtered`);
   if (field.kind === 'multi_link') return multiLinkCondition(entity, alias, field, cond);
@@ -203,6 +213,8 @@ export function filterSql(
   entity: CompiledEntity,
   alias: string,
   node: FilterNode | null,
+  /** When given, hidden fields and unreadable link targets are refused as unknown. */
+  access?: AccessPolicy,
 ): RawBuilder<unknown> {
   if (!node) return sql`TRUE`;
   let count = 0;
@@ -217,7 +229,7 @@ export function filterSql(
     }
     if (typeof n.field !== 'string' || typeof n.op !== 'string')
       throw bad('a condition has field, op and value');
-    return conditionSql(metamodel, entity, alias, n);
+    return conditionSql(metamodel, entity, alias, n, access);
   };
   return walk(node);
 }

@@ -8,9 +8,10 @@ import { fromCelValue } from '../expressions/cel.ts';
 import { type CompiledEntity, DEFAULT_TIME_ZONE } from '../registry.ts';
 import { formatSequence, sequencePeriodKey } from '../sequence-pattern.ts';
 import type { FieldDef } from '../types.ts';
+import { type Actor, actorStamp } from './context.ts';
 import type { RecordData } from './row-mapping.ts';
 
-export type WriteContext = { user: string | null; clock: Clock };
+export type WriteContext = { actor: Actor; clock: Clock };
 
 /** Fills defaults of fields the client left out. `$now` and `$today` are evaluated at write time. */
 export function applyDefaults(entity: CompiledEntity, record: RecordData, ctx: WriteContext): void {
@@ -26,7 +27,7 @@ function defaultValue(field: FieldDef, entity: CompiledEntity, ctx: WriteContext
     const tz = entity.tenant.settings.timeZone ?? DEFAULT_TIME_ZONE;
     return new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(ctx.clock.now());
   }
-  if (field.default === '$user') return ctx.user;
+  if (field.default === '$user') return actorStamp(ctx.actor);
   return structuredClone(field.default);
 }
 

@@ -3,6 +3,8 @@ import { AppError, isUuid, type Page } from '@tenon/core';
 import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import { joinTableName } from '../ddl/physical.ts';
 import type { CompiledEntity, TenantMetamodel } from '../registry.ts';
+import { type AccessDecision, type AccessPolicy, requireAccess, SYSTEM_ACCESS } from './access.ts';
+import { withoutHidden } from './enforce.ts';
 import { type FilterNode, fieldOrSystem, filterSql, filterValue, parseFilterParams } from './filters.ts';
 import { RecordErrors } from './record-errors.ts';
 import { type RecordData, rowToRecord, SYSTEM_FIELDS } from './row-mapping.ts';
@@ -166,13 +168,26 @@ function orderBy(sort: SortKey[]): RawBuilder<unknown> {
 
 // ---- reading -------------------------------------------------------------------------------
 
+/** 400 for fields the user may not see, exactly as for fields that do not exist. */
+function checkVisible(decision: AccessDecision, q: Pick<ListQuery, 'fields' | 'sort' | 'expand'>): void {
+  for (const name of [...(q.fields ?? []), ...q.sort.map((k) => k.field), ...q.expand]) {
+    if (decision.hiddenFields.has(name)) throw bad(`unknown field ${name}`);
+  }
+}
+
 export async function listRecords(
   db: Executor,
   metamodel: TenantMetamodel,
   entity: CompiledEntity,
   q: ListQuery,
+  access: AccessPolicy = SYSTEM_ACCESS,
 ): Promise<Page<RecordData>> {
-  const where = filterSql(metamodel, entity, 't', q.filter);
+  const decision = requireAccess(access, entity.def.name, 'read');
+  checkVisible(decision, q);
+  const filter = filterSql(metamodel, entity, 't', q.filter, access);
+  const where = decision.rowFilter
+    ? sql`${filter} AND ${filterSql(metamodel, entity, 't', decision.rowFilter)}`
+    : filter;
   const keyset = q.cursor ? keysetSql(entity, q.sort, q.cursor) : sql`TRUE`;
   const offset = q.cursor ? 0 : (q.page - 1) * q.pageSize;
   const { rows } = await db.run<RecordData>(sql`
@@ -192,7 +207,8 @@ export async function listRecords(
     total = counted.rows[0]?.n ?? 0;
   }
   const items = rows.map((r) => rowToRecord(entity, r));
-  await expandRecords(db, metamodel, entity, items, q.expand);
+  await expandRecords(db, metamodel, entity, items, q.expand, access);
+  for (const [i, item] of items.entries()) items[i] = withoutHidden(item, decision.hiddenFields);
   const last = rows[rows.length - 1];
   return {
     items,
@@ -203,25 +219,40 @@ export async function listRecords(
   };
 }
 
+export type GetOptions = {
+  fields?: string[] | null;
+  expand?: string[];
+  forUpdate?: boolean;
+  /** Only a row matching this filter is found (a role's row condition). */
+  rowFilter?: FilterNode | null;
+  /** When given: read permission required, hidden fields left out, expansions checked. */
+  access?: AccessPolicy;
+};
+
 export async function getRecord(
   db: Executor,
   metamodel: TenantMetamodel,
   entity: CompiledEntity,
   id: string,
-  options: { fields?: string[] | null; expand?: string[]; forUpdate?: boolean } = {},
+  options: GetOptions = {},
 ): Promise<RecordData | null> {
+  const decision = options.access ? requireAccess(options.access, entity.def.name, 'read') : null;
+  if (decision)
+    checkVisible(decision, { fields: options.fields ?? null, sort: [], expand: options.expand ?? [] });
   if (!isUuid(id)) return null;
-  const lock = options.forUpdate ? sql` FOR UPDATE` : sql``;
+  const rowFilter = options.rowFilter ?? decision?.rowFilter ?? null;
+  const visible = rowFilter ? sql` AND ${filterSql(metamodel, entity, 't', rowFilter)}` : sql``;
+  const lock = options.forUpdate ? sql` FOR UPDATE OF t` : sql``;
   const { rows } = await db.run<RecordData>(
-    sql`SELECT ${selectList(entity, options.fields ?? null)} FROM ${from(entity)} WHERE t.id = ${id}${lock}`,
+    sql`SELECT ${selectList(entity, options.fields ?? null)} FROM ${from(entity)} WHERE t.id = ${id}${visible}${lock}`,
   );
   if (!rows[0]) return null;
   const record = rowToRecord(entity, rows[0]);
   const expand = new Set(options.expand ?? []);
   for (const child of entity.childFields)
     if (!options.fields || options.fields.includes(child.name)) expand.add(child.name);
-  await expandRecords(db, metamodel, entity, [record], [...expand]);
-  return record;
+  await expandRecords(db, metamodel, entity, [record], [...expand], options.access);
+  return decision ? withoutHidden(record, decision.hiddenFields) : record;
 }
 
 /** Replaces link ids by the linked records and loads child lines, one query per expanded field. */
@@ -231,6 +262,7 @@ export async function expandRecords(
   entity: CompiledEntity,
   records: RecordData[],
   expand: string[],
+  access: AccessPolicy = SYSTEM_ACCESS,
 ): Promise<void> {
   if (records.length === 0) return;
   for (const name of expand) {
@@ -243,9 +275,10 @@ export async function expandRecords(
         WHERE t.parent_id IN (${sql.join(ids)}) AND t.parent_field = ${name}
         ORDER BY t.parent_id, t.line_no`);
       const byParent = new Map<string, RecordData[]>();
+      const hiddenInLines = access.decide(child.def.name, 'read').hiddenFields;
       for (const row of rows) {
         const list = byParent.get(row.parent_id as string) ?? [];
-        list.push(rowToRecord(child, row));
+        list.push(withoutHidden(rowToRecord(child, row), hiddenInLines));
         byParent.set(row.parent_id as string, list);
       }
       for (const r of records) r[name] = byParent.get(r.id as string) ?? [];
@@ -262,6 +295,9 @@ export async function expandRecords(
       continue;
     }
     const target = metamodel.get(field.target!);
+    // Linked records the user may not read stay ids; rows outside their row condition too.
+    const targetAccess = access.decide(target.def.name, 'read');
+    if (!targetAccess.allowed) continue;
     const idsOf = (r: RecordData): string[] =>
       field.kind === 'multi_link'
         ? ((r[name] as string[] | undefined) ?? [])
@@ -271,9 +307,15 @@ export async function expandRecords(
     const ids = [...new Set(records.flatMap(idsOf))];
     if (ids.length === 0) continue;
     const { rows } = await db.run<RecordData>(
-      sql`SELECT ${selectList(target, null)} FROM ${from(target)} WHERE t.id IN (${sql.join(ids)})`,
+      sql`SELECT ${selectList(target, null)} FROM ${from(target)} WHERE t.id IN (${sql.join(ids)})
+          AND ${filterSql(metamodel, target, 't', targetAccess.rowFilter)}`,
     );
-    const byId = new Map(rows.map((row) => [row.id as string, rowToRecord(target, row)]));
+    const byId = new Map(
+      rows.map((row) => [
+        row.id as string,
+        withoutHidden(rowToRecord(target, row), targetAccess.hiddenFields),
+      ]),
+    );
     for (const r of records) {
       if (field.kind === 'multi_link') r[name] = idsOf(r).map((id) => byId.get(id) ?? id);
       else if (isUuid(r[name])) r[name] = byId.get(r[name] as string) ?? r[name];

@@ -1,25 +1,17 @@
-/** Create: validate, fill defaults, formulas and numbers, insert the record with its lines and links. */
+/** Create: check access, validate, fill defaults, formulas and numbers, insert with lines and links, audit. */
 import { validationError } from '@tenon/core';
 import type { Executor } from '@tenon/db';
-import type { RecordContext } from '../records/context.ts';
+import { requireAccess } from '../records/access.ts';
+import { appendAudit } from '../records/audit.ts';
+import { actorStamp, type RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
+import { assertRowAllowed, checkWritableFields, withoutHidden } from '../records/enforce.ts';
 import { allocateSequences, applyDefaults, computeFormulas } from '../records/prepare-write.ts';
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
 import { insertRows, replaceLinks } from '../records/write-rows.ts';
 import type { CompiledEntity } from '../registry.ts';
 
-async function prepare(
-  tx: Executor,
-  ctx: RecordContext,
-  entity: CompiledEntity,
-  record: RecordData,
-): Promise<void> {
-  applyDefaults(entity, record, ctx);
-  computeFormulas(entity, record);
-  await allocateSequences(tx, entity, record, ctx);
-}
-
-/** Inserts records of one entity (and their lines, recursively) inside an open transaction. */
+/** Inserts records of one entity (and their lines, recursively) inside an open transaction; no access check. */
 export async function insertRecords(
   tx: Executor,
   ctx: RecordContext,
@@ -27,27 +19,31 @@ export async function insertRecords(
   records: RecordData[],
   parent?: { id: string; field: string; firstLineNo?: number },
 ): Promise<RecordData[]> {
-  for (const record of records) await prepare(tx, ctx, entity, record);
+  for (const record of records) {
+    applyDefaults(entity, record, ctx);
+    computeFormulas(entity, record);
+    await allocateSequences(tx, entity, record, ctx);
+  }
   let rows: RecordData[];
   try {
-    rows = await insertRows(tx, entity, records, ctx.user, parent);
+    rows = await insertRows(tx, entity, records, actorStamp(ctx.actor), parent);
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }
   const out = rows.map((row) => rowToRecord(entity, row));
   for (const [i, record] of records.entries()) {
+    const id = out[i]!.id as string;
     for (const field of entity.childFields) {
       const lines = (record[field.name] as RecordData[] | undefined) ?? [];
-      const child = ctx.metamodel.get(field.target!);
-      out[i]![field.name] = await insertRecords(tx, ctx, child, lines, {
-        id: out[i]!.id as string,
+      out[i]![field.name] = await insertRecords(tx, ctx, ctx.metamodel.get(field.target!), lines, {
+        id,
         field: field.name,
       });
     }
     for (const field of entity.multiLinkFields) {
       const ids = (record[field.name] as string[] | undefined) ?? [];
       try {
-        await replaceLinks(tx, entity, field, out[i]!.id as string, ids, true);
+        await replaceLinks(tx, entity, field, id, ids, true);
       } catch (err) {
         throw translateWriteError(err, entity, 'write');
       }
@@ -57,24 +53,50 @@ export async function insertRecords(
   return out;
 }
 
-export async function createRecordIn(
+function checked(ctx: RecordContext, entity: CompiledEntity, input: unknown): RecordData {
+  const decision = requireAccess(ctx.access, entity.def.name, 'create');
+  const errors = entity.validateCreate(input, ctx.locale);
+  if (errors.length > 0) throw validationError(errors);
+  checkWritableFields(decision, entity, input as RecordData);
+  return structuredClone(input) as RecordData;
+}
+
+async function insertChecked(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  record: RecordData,
+): Promise<RecordData> {
+  const [created] = await insertRecords(tx, ctx, entity, [record]);
+  const decision = ctx.access.decide(entity.def.name, 'create');
+  await assertRowAllowed(tx, ctx.metamodel, entity, created!.id as string, decision);
+  await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
+    {
+      action: 'create',
+      entity: entity.def.name,
+      recordId: created!.id as string,
+      changes: { after: created! },
+    },
+  ]);
+  return withoutHidden(created!, ctx.access.decide(entity.def.name, 'read').hiddenFields);
+}
+
+/** Creates one record inside an open transaction (for services composing larger operations). */
+export function createRecordIn(
   tx: Executor,
   ctx: RecordContext,
   entity: CompiledEntity,
   input: unknown,
 ): Promise<RecordData> {
-  const errors = entity.validateCreate(input, ctx.locale);
-  if (errors.length > 0) throw validationError(errors);
-  const [created] = await insertRecords(tx, ctx, entity, [structuredClone(input) as RecordData]);
-  return created!;
+  return insertChecked(tx, ctx, entity, checked(ctx, entity, input));
 }
 
-export function createRecord(
+/** Checks before opening the transaction, so refused input costs no database round trip. */
+export async function createRecord(
   ctx: RecordContext,
   entity: CompiledEntity,
   input: unknown,
 ): Promise<RecordData> {
-  const errors = entity.validateCreate(input, ctx.locale);
-  if (errors.length > 0) return Promise.reject(validationError(errors));
-  return ctx.db.transaction((tx) => createRecordIn(tx, ctx, entity, input));
+  const record = checked(ctx, entity, input);
+  return ctx.db.transaction((tx) => insertChecked(tx, ctx, entity, structuredClone(record)));
 }

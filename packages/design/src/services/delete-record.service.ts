@@ -1,6 +1,8 @@
-/** Delete: refused with 409 while other records link to it; its lines and links go with it. */
+/** Delete: refused with 409 while other records link to it; its lines and links go with it; audited. */
 import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import { sql } from '@tenon/db';
+import { requireAccess } from '../records/access.ts';
+import { appendAudit } from '../records/audit.ts';
 import type { RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
 import { getRecord } from '../records/read-records.ts';
@@ -11,27 +13,28 @@ export function deleteRecord(
   entity: CompiledEntity,
   input: { id: string; expectedVersion: number | null },
 ): Promise<void> {
+  const decision = requireAccess(ctx.access, entity.def.name, 'delete');
+  const notFound = () => new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
   // A malformed id names no record: 404, not a database cast error.
-  if (!isUuid(input.id))
-    return Promise.reject(
-      new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id }),
-    );
+  if (!isUuid(input.id)) return Promise.reject(notFound());
   return ctx.db.transaction(async (tx) => {
-    const versionCheck =
-      input.expectedVersion === null ? sql`` : sql` AND version = ${input.expectedVersion}`;
-    let deleted: number;
+    const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
+      forUpdate: true,
+      rowFilter: decision.rowFilter,
+    });
+    if (!current) throw notFound();
+    if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
+      throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
+    }
     try {
-      const result = await tx.run(
-        sql`DELETE FROM ${sql.id(entity.tenant.schemaName, entity.def.name)} WHERE id = ${input.id}${versionCheck}`,
+      await tx.run(
+        sql`DELETE FROM ${sql.id(entity.tenant.schemaName, entity.def.name)} WHERE id = ${input.id}`,
       );
-      deleted = result.rowCount;
     } catch (err) {
       throw translateWriteError(err, entity, 'delete');
     }
-    if (deleted === 0) {
-      const current = await getRecord(tx, ctx.metamodel, entity, input.id, { fields: ['version'] });
-      if (current) throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
-      throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
-    }
+    await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
+      { action: 'delete', entity: entity.def.name, recordId: input.id, changes: { before: current } },
+    ]);
   });
 }

@@ -1,6 +1,8 @@
 /**
  * Update (PATCH): only the fields given change; lines given replace the record's lines (an id keeps
- * and changes a line, no id adds one, a missing line is removed). Optimistic concurrency by version.
+ * and changes a line, no id adds one, a missing line is removed). The current row is read and locked
+ * first: it gives the version check, the merged record for formulas and currency scales, the row
+ * condition of the user's role, and the "before" of the audit entry.
  */
 import {
   AppError,
@@ -13,8 +15,11 @@ import {
   validationError,
 } from '@tenon/core';
 import type { Executor } from '@tenon/db';
-import type { RecordContext } from '../records/context.ts';
+import { type AccessDecision, requireAccess } from '../records/access.ts';
+import { appendAudit, diffRecords } from '../records/audit.ts';
+import { actorStamp, type RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
+import { assertRowAllowed, checkWritableFields, withoutHidden } from '../records/enforce.ts';
 import { computeFormulas } from '../records/prepare-write.ts';
 import { getRecord } from '../records/read-records.ts';
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
@@ -24,18 +29,6 @@ import { fieldMessage } from '../schema/validate-record.ts';
 import { insertRecords } from './create-record.service.ts';
 
 export type UpdateInput = { id: string; patch: unknown; expectedVersion: number | null };
-
-async function missingOrConflict(
-  tx: Executor,
-  ctx: RecordContext,
-  entity: CompiledEntity,
-  id: string,
-): Promise<AppError> {
-  const current = await getRecord(tx, ctx.metamodel, entity, id, { fields: ['version'] });
-  return current
-    ? new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version })
-    : new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id });
-}
 
 async function syncLines(
   tx: Executor,
@@ -79,7 +72,7 @@ async function syncLines(
           id,
           record: changes,
           expectedVersion: null,
-          user: ctx.user,
+          user: actorStamp(ctx.actor),
           lineNo: i + 1,
         });
         result.push(rowToRecord(child, row!));
@@ -113,24 +106,18 @@ async function syncLines(
  * so the scale is checked against the record as it will be. A value from the patch is checked as
  * written (like on create), a stored value by its digits.
  */
-async function checkCurrencyScales(
-  tx: Executor,
+function checkCurrencyScales(
   ctx: RecordContext,
   entity: CompiledEntity,
-  id: string,
+  current: RecordData,
   patch: RecordData,
-): Promise<void> {
+): void {
   const fields = entity.columnFields.filter(
     (f) =>
       f.kind === 'money' &&
       f.currencyField &&
       (patch[f.name] !== undefined || patch[f.currencyField] !== undefined),
   );
-  if (fields.length === 0) return;
-  const current = await getRecord(tx, ctx.metamodel, entity, id, {
-    fields: fields.flatMap((f) => [f.name, f.currencyField!]),
-  });
-  if (!current) return; // the update itself reports the missing record
   const merged = { ...current, ...patch };
   const errors: FieldError[] = [];
   for (const f of fields) {
@@ -149,10 +136,16 @@ async function checkCurrencyScales(
   if (errors.length > 0) throw validationError(errors);
 }
 
-function checked(ctx: RecordContext, entity: CompiledEntity, input: UpdateInput): RecordData {
+function checked(
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  input: UpdateInput,
+): { patch: RecordData; decision: AccessDecision } {
+  const decision = requireAccess(ctx.access, entity.def.name, 'update');
   const errors = entity.validateUpdate(input.patch, ctx.locale);
   if (errors.length > 0) throw validationError(errors);
-  return structuredClone(input.patch) as RecordData;
+  checkWritableFields(decision, entity, input.patch as RecordData);
+  return { patch: structuredClone(input.patch) as RecordData, decision };
 }
 
 /** Updates one record inside an open transaction. */
@@ -162,17 +155,18 @@ export function updateRecordIn(
   entity: CompiledEntity,
   input: UpdateInput,
 ): Promise<RecordData> {
-  return applyUpdate(tx, ctx, entity, input, checked(ctx, entity, input));
+  const { patch, decision } = checked(ctx, entity, input);
+  return applyUpdate(tx, ctx, entity, input, patch, decision);
 }
 
-/** Validates before opening the transaction, so bad input costs no database round trip. */
+/** Checks before opening the transaction, so refused input costs no database round trip. */
 export async function updateRecord(
   ctx: RecordContext,
   entity: CompiledEntity,
   input: UpdateInput,
 ): Promise<RecordData> {
-  const patch = checked(ctx, entity, input);
-  return ctx.db.transaction((tx) => applyUpdate(tx, ctx, entity, input, structuredClone(patch)));
+  const { patch, decision } = checked(ctx, entity, input);
+  return ctx.db.transaction((tx) => applyUpdate(tx, ctx, entity, input, structuredClone(patch), decision));
 }
 
 async function applyUpdate(
@@ -181,47 +175,45 @@ async function applyUpdate(
   entity: CompiledEntity,
   input: UpdateInput,
   patch: RecordData,
+  decision: AccessDecision,
 ): Promise<RecordData> {
-  // A malformed id names no record: 404, not a database cast error.
-  if (!isUuid(input.id))
-    throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
+  const notFound = () => new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
+  if (!isUuid(input.id)) throw notFound();
   try {
-    await checkCurrencyScales(tx, ctx, entity, input.id, patch);
-    // Nothing given: nothing changes, formulas included (the version stays).
-    const empty = Object.keys(patch).length === 0;
-    if (entity.formulas.length > 0 && !empty) {
-      const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
-        forUpdate: true,
-        fields: entity.columnFields.map((f) => f.name),
-      });
-      if (!current)
-        throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
-      if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
-        throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
-      }
+    // A row outside the role's condition is, for this user, not there.
+    const current = await getRecord(tx, ctx.metamodel, entity, input.id, {
+      forUpdate: true,
+      rowFilter: decision.rowFilter,
+    });
+    if (!current) throw notFound();
+    if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
+      throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
+    }
+    const hidden = ctx.access.decide(entity.def.name, 'read').hiddenFields;
+    if (Object.keys(patch).length === 0) return withoutHidden(current, hidden);
+    checkCurrencyScales(ctx, entity, current, patch);
+    if (entity.formulas.length > 0) {
       const merged = { ...current, ...patch };
       computeFormulas(entity, merged);
       for (const { field } of entity.formulas) patch[field.name] = merged[field.name];
     }
-    if (empty) {
-      const current = await getRecord(tx, ctx.metamodel, entity, input.id);
-      if (!current)
-        throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: input.id });
-      if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
-        throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
-      }
-      return current;
-    }
     const row = await updateRow(tx, entity, {
       id: input.id,
       record: patch,
-      expectedVersion: input.expectedVersion,
-      user: ctx.user,
+      expectedVersion: null,
+      user: actorStamp(ctx.actor),
     });
-    if (!row) throw await missingOrConflict(tx, ctx, entity, input.id);
-    const out = rowToRecord(entity, row);
+    const out = rowToRecord(entity, row!);
+    for (const field of entity.childFields) out[field.name] = current[field.name];
     await syncLines(tx, ctx, entity, input.id, patch, out);
-    return out;
+    await assertRowAllowed(tx, ctx.metamodel, entity, input.id, decision);
+    const changes = diffRecords(current, out);
+    if (changes) {
+      await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
+        { action: 'update', entity: entity.def.name, recordId: input.id, changes },
+      ]);
+    }
+    return withoutHidden(out, hidden);
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }

@@ -11,7 +11,11 @@ const supplierPortal: RoleDef = {
   name: 'supplier_portal',
   label: { 'zh-CN': '供应商门户', en: 'Supplier portal' },
   permissions: [
-    { entity: 'asn', actions: ['read', 'create', 'update'], where: { field: 'supplier', op: 'eq', value: '$user.supplier' } },
+    {
+      entity: 'asn',
+      actions: ['read', 'create', 'update'],
+      where: { field: 'supplier', op: 'eq', value: '$user.supplier' },
+    },
   ],
 };
 const auditor: RoleDef = {
@@ -83,7 +87,15 @@ describe('bindUser', () => {
       value: ['c1', 'c2'],
     });
     assert.deepEqual(
-      bindUser({ or: [{ field: 'owner', op: 'eq', value: '$user.id' }, { field: 'x', op: 'eq', value: '$user.none' }] }, principal),
+      bindUser(
+        {
+          or: [
+            { field: 'owner', op: 'eq', value: '$user.id' },
+            { field: 'x', op: 'eq', value: '$user.none' },
+          ],
+        },
+        principal,
+      ),
       { or: [{ field: 'owner', op: 'eq', value: 'u1' }] },
     );
     assert.equal(bindUser({ and: [{ field: 'x', op: 'eq', value: '$user.none' }] }, principal), null);

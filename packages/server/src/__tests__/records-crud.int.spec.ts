@@ -91,7 +91,10 @@ async function upload(s: TestServer, filename: string, contentType: string, cont
   const res = await s.app.inject({
     method: 'POST',
     url: '/api/v1/files',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      authorization: `Bearer ${s.adminToken}`,
+    },
     payload,
   });
   return { status: res.statusCode, body: JSON.parse(res.body) as JsonBody };
@@ -135,7 +138,11 @@ describe('records CRUD: every field kind', () => {
 
   it('uploads a file and serves its exact bytes back', async () => {
     const sha256 = createHash('sha256').update(fileBytes).digest('hex');
-    const raw = await s.app.inject({ method: 'GET', url: `/api/v1/files/${fileId}` });
+    const raw = await s.app.inject({
+      method: 'GET',
+      url: `/api/v1/files/${fileId}`,
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
     assert.equal(raw.statusCode, 200);
     assert.equal(raw.headers['content-type'], 'image/png');
     assert.deepEqual(raw.rawPayload, fileBytes);

@@ -45,7 +45,12 @@ describe('records envelope and errors', () => {
     payload: string,
     headers: Record<string, string>,
   ) => {
-    const res = await s.app.inject({ method, url, payload, headers });
+    const res = await s.app.inject({
+      method,
+      url,
+      payload,
+      headers: { authorization: `Bearer ${s.adminToken}`, ...headers },
+    });
     return { status: res.statusCode, body: JSON.parse(res.body) as JsonBody, headers: res.headers };
   };
 

@@ -33,10 +33,8 @@ export async function docsRoutes(app: FastifyInstance, deps: ServerDeps): Promis
     prefix: '/api/docs/static/',
     decorateReply: false,
   });
-  app.get<{ Querystring: { tenant?: string } }>('/api/openapi.json', async (request) => {
-    if (request.query.tenant) request.headers['x-tenant'] = request.query.tenant;
-    const tenant = await tenantOf(deps, request);
-    const metamodel = await deps.metamodels.forTenant(tenant);
+  app.get('/api/openapi.json', async (request) => {
+    const metamodel = await deps.metamodels.forTenant(tenantOf(request));
     return buildOpenApi(metamodel, `${request.protocol}://${request.host}`);
   });
   app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));

@@ -22,7 +22,7 @@ type FileRow = {
 
 export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post('/api/v1/files', async (request, reply) => {
-    const tenant = await tenantOf(deps, request);
+    const tenant = tenantOf(request);
     const part = await request.file({ limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
     if (!part)
       throw new AppError(CoreErrors.BAD_REQUEST, {
@@ -45,7 +45,7 @@ export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/files/:id', async (request, reply) => {
-    const tenant = await tenantOf(deps, request);
+    const tenant = tenantOf(request);
     const id = request.params.id;
     const { rows } = isUuid(id)
       ? await deps.db.run<FileRow>(sql`SELECT * FROM ${sql.id(tenant.schemaName, '_file')} WHERE id = ${id}`)

@@ -2,7 +2,7 @@
 import { AppError } from '@tenon/core';
 import { applyDefinitions, definitionHistory, MetaErrors, resolveEntity } from '@tenon/design';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type ServerDeps, tenantOf } from '../context.ts';
+import { authOf, requirePlatform, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
 
 type Flags = { dryRun?: string; confirm?: string };
@@ -10,13 +10,14 @@ type Flags = { dryRun?: string; confirm?: string };
 const flag = (v: string | undefined) => v === 'true' || v === '1';
 
 export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const metamodelOf = async (request: FastifyRequest) => {
-    const tenant = await tenantOf(deps, request);
-    return deps.metamodels.forTenant(tenant);
+  /** Reading definitions needs `$meta` read; changing them `$meta` update. */
+  const metamodelOf = (request: FastifyRequest, action: 'read' | 'update') => {
+    requirePlatform(request, '$meta', action);
+    return deps.metamodels.forTenant(tenantOf(request));
   };
 
   app.get('/api/v1/meta/entities', async (request, reply) => {
-    const metamodel = await metamodelOf(request);
+    const metamodel = await metamodelOf(request, 'read');
     const items = metamodel.definitions().map((d) => ({ ...d.def, version: d.version, source: d.source }));
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
@@ -24,7 +25,7 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: { name: string }; Querystring: { resolved?: string } }>(
     '/api/v1/meta/entities/:name',
     async (request, reply) => {
-      const metamodel = await metamodelOf(request);
+      const metamodel = await metamodelOf(request, 'read');
       const stored = metamodel.definitions().find((d) => d.def.name === request.params.name);
       if (!stored) throw new AppError(MetaErrors.META_ENTITY_NOT_FOUND, { entity: request.params.name });
       const lookup = (n: string) => metamodel.definitions().find((d) => d.def.name === n)?.def;
@@ -40,17 +41,19 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
   );
 
   app.get<{ Params: { name: string } }>('/api/v1/meta/entities/:name/history', async (request, reply) => {
-    const tenant = await tenantOf(deps, request);
+    requirePlatform(request, '$meta', 'read');
+    const tenant = tenantOf(request);
     const items = await definitionHistory(deps.db, tenant.schemaName, request.params.name);
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 
   app.post<{ Querystring: Flags }>('/api/v1/meta/entities', async (request, reply) => {
-    const metamodel = await metamodelOf(request);
+    const metamodel = await metamodelOf(request, 'update');
     const body = request.body;
     const inputs = Array.isArray(body) ? body : [body];
     const result = await applyDefinitions(deps.db, metamodel, inputs, {
       mode: 'create',
+      user: authOf(request).principal.username,
       dryRun: flag(request.query.dryRun),
       confirm: flag(request.query.confirm),
     });
@@ -61,7 +64,7 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.patch<{ Params: { name: string }; Querystring: Flags }>(
     '/api/v1/meta/entities/:name',
     async (request, reply) => {
-      const metamodel = await metamodelOf(request);
+      const metamodel = await metamodelOf(request, 'update');
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new AppError(MetaErrors.META_DEFINITION_INVALID, { entity: request.params.name }, [
@@ -70,6 +73,7 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       const result = await applyDefinitions(deps.db, metamodel, [{ ...body, name: request.params.name }], {
         mode: 'update',
+        user: authOf(request).principal.username,
         dryRun: flag(request.query.dryRun),
         confirm: flag(request.query.confirm),
       });

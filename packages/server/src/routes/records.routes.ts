@@ -9,6 +9,7 @@ import {
   MetaErrors,
   parseListQuery,
   type RecordContext,
+  runAction,
   updateRecord,
 } from '@tenon/design';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -54,7 +55,7 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: EntityParams }>('/api/v1/:entity', async (request, reply) => {
     const { ctx, entity } = await resolve(deps, request, request.params.entity);
     const query = parseListQuery(entity, request.query as Record<string, unknown>);
-    return send(reply, await listRecords(deps.db, ctx.metamodel, entity, query));
+    return send(reply, await listRecords(deps.db, ctx.metamodel, entity, query, ctx.access));
   });
 
   app.get<{ Params: RecordParams; Querystring: { fields?: string; expand?: string } }>(
@@ -65,6 +66,7 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const record = await getRecord(deps.db, ctx.metamodel, entity, request.params.id, {
         fields: probe.fields,
         expand: probe.expand,
+        access: ctx.access,
       });
       if (!record) throw notFound(entity, request.params.id);
       return send(reply.header('etag', etag(record.version)), record);
@@ -99,12 +101,14 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Params: ActionParams }>('/api/v1/:entity/:id/:action', async (request, reply) => {
     const { ctx, entity } = await resolve(deps, request, request.params.entity);
     const { action, id } = request.params;
-    const declared = entity.def.actions?.some((a) => a.name === action);
-    const handler = deps.actions.find(entity.def.name, action);
-    if (!declared || !handler)
-      throw new AppError(CoreErrors.NOT_FOUND, { what: `action ${entity.def.name}.${action}` });
     const outcome = await runIdempotent(deps.db, entity.tenant.schemaName, request, async (tx) => {
-      const record = await handler({ tx, ctx, entity, id, body: request.body });
+      const record = await runAction(tx, ctx, {
+        registry: deps.actions,
+        entity,
+        id,
+        action,
+        body: request.body,
+      });
       return { status: 200, data: record, headers: { etag: etag(record.version) } };
     });
     return reply_(reply, outcome);

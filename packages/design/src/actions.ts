@@ -1,15 +1,19 @@
 /**
- * Declared actions (submit, confirm, cancel, post, ...): modules register a handler per
- * `entity.action`; the generic route validates nothing itself and calls exactly one handler.
+ * Declared actions (submit, confirm, cancel, post, ...): modules register one handler per
+ * `entity.action`. Handlers run inside `runAction`, which checks access, locks the record and
+ * audits the change, so a handler holds only the business step.
  */
 import type { Executor } from '@tenon/db';
-import type { CompiledEntity, RecordContext, RecordData } from '@tenon/design';
+import type { RecordContext } from './records/context.ts';
+import type { RecordData } from './records/row-mapping.ts';
+import type { CompiledEntity } from './registry.ts';
 
 export type ActionHandler = (input: {
   tx: Executor;
   ctx: RecordContext;
   entity: CompiledEntity;
-  id: string;
+  /** The record as it was, locked for this transaction. */
+  record: RecordData;
   body: unknown;
 }) => Promise<RecordData>;
 
