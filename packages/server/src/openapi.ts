@@ -126,7 +126,12 @@ export function buildOpenApi(metamodel: TenantMetamodel, serverUrl: string): Jso
         }),
       ),
     };
-    const common = { '400': errorResponse('Bad request'), '404': errorResponse('Not found') };
+    const common = {
+      '400': errorResponse('Bad request'),
+      '401': errorResponse('Not signed in'),
+      '403': errorResponse('Not allowed'),
+      '404': errorResponse('Not found'),
+    };
     paths[`/api/v1/${name}`] = {
       get: {
         tags: [name],
@@ -203,8 +208,19 @@ export function buildOpenApi(metamodel: TenantMetamodel, serverUrl: string): Jso
       description: 'Generated from the live metamodel. Money and quantities are decimal strings.',
     },
     servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
     tags,
     paths,
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token from POST /api/v1/auth/login, or an API token (tna_...)',
+        },
+      },
+    },
   };
 }
