@@ -126,6 +126,20 @@ export async function applyDefinitions(
     });
     checkModuleOwnership(normalized, previous, source);
     const { def, renames } = stripTransient(normalized);
+    const unknownRenames = Object.keys(renames).filter(
+      (from) => !previous?.fields.some((f) => f.name === from),
+    );
+    if (unknownRenames.length > 0) {
+      throw new AppError(
+        MetaErrors.META_DEFINITION_INVALID,
+        { entity: def.name },
+        unknownRenames.map((from) => ({
+          field: `fields.${renames[from]}.renamedFrom`,
+          code: 'unknown_field',
+          message: `there is no field ${from} to rename`,
+        })),
+      );
+    }
     next.set(def.name, def);
     renamesByEntity.set(def.name, renames);
     changedNames.push(def.name);

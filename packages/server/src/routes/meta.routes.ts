@@ -43,6 +43,10 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: { name: string } }>('/api/v1/meta/entities/:name/history', async (request, reply) => {
     requirePlatform(request, '$meta', 'read');
     const tenant = tenantOf(request);
+    const metamodel = await deps.metamodels.forTenant(tenant);
+    if (!metamodel.definitions().some((d) => d.def.name === request.params.name)) {
+      throw new AppError(MetaErrors.META_ENTITY_NOT_FOUND, { entity: request.params.name });
+    }
     const items = await definitionHistory(deps.db, tenant.schemaName, request.params.name);
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
