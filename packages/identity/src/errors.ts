@@ -26,10 +26,20 @@ export const IdentityErrors = defineErrors({
   },
   AUTH_MFA_REQUIRED: { status: 401, 'zh-CN': '需要动态验证码', en: 'A one-time code is required' },
   AUTH_MFA_INVALID: { status: 401, 'zh-CN': '动态验证码错误', en: 'The one-time code is wrong' },
+  AUTH_MFA_ENABLED: {
+    status: 409,
+    'zh-CN': '已启用动态验证码，请先用密码关闭',
+    en: 'MFA is already on; switch it off with the password first',
+  },
   AUTH_PASSWORD_CHANGE_REQUIRED: {
     status: 403,
     'zh-CN': '首次登录须修改密码',
     en: 'The password must be changed before continuing',
+  },
+  AUTH_SESSION_REQUIRED: {
+    status: 403,
+    'zh-CN': '此操作须登录后进行，API 令牌不能管理账号',
+    en: 'This needs a signed-in session; API tokens cannot manage the account',
   },
   AUTH_REFRESH_INVALID: {
     status: 401,

@@ -32,6 +32,7 @@ export const identityMigrations: MigrationSet = {
           tenant_id uuid NOT NULL REFERENCES ${sql.id(s, 'tenant')} (id) ON DELETE CASCADE,
           roles text[] NOT NULL DEFAULT '{}',
           attributes jsonb NOT NULL DEFAULT '{}',
+          disabled boolean NOT NULL DEFAULT false,
           ${STAMPS},
           PRIMARY KEY (user_id, tenant_id)
         )`,

@@ -15,6 +15,8 @@ export type Permission = {
   where?: FilterNode;
   hiddenFields?: string[];
   readOnlyFields?: string[];
+  /** Encrypted fields shown in clear (`*` = all); others are masked. The roles granting an action add up. */
+  unmaskedFields?: string[];
 };
 
 export type RoleDef = { name: string; label: Label; description?: string; permissions: Permission[] };
@@ -32,7 +34,7 @@ export type Principal = {
 export const ADMIN_ROLE: RoleDef = {
   name: 'admin',
   label: { 'zh-CN': '管理员', en: 'Administrator' },
-  permissions: [{ entity: '*', actions: ['*'] }],
+  permissions: [{ entity: '*', actions: ['*'], unmaskedFields: ['*'] }],
 };
 
 export class PlaceholderError extends Error {}
@@ -109,6 +111,7 @@ export function compilePolicy(roles: RoleDef[], principal: Principal): AccessPol
             (g) => new Set([...(g.permission.readOnlyFields ?? []), ...(g.permission.hiddenFields ?? [])]),
           ),
         ),
+        unmaskedFields: new Set(grants.flatMap((g) => g.permission.unmaskedFields ?? [])),
         reasons:
           grants.length > 0
             ? grants.map(

@@ -4,16 +4,18 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { installAuth } from './auth.ts';
 import type { ServerDeps } from './context.ts';
-import { installErrorHandling } from './envelope.ts';
+import { frameworkErrors, installErrorHandling } from './envelope.ts';
+import { installHardening, resolveHardening } from './hardening/index.ts';
 import { installMetrics } from './metrics.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
-import { fileRoutes, MAX_FILE_BYTES } from './routes/files.routes.ts';
+import { fileRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
+import { transferRoutes } from './routes/transfer.routes.ts';
 
 export type AppOptions = { logLevel?: string };
 
@@ -21,6 +23,7 @@ const TRACE = /^[A-Za-z0-9._:-]{1,100}$/;
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
 
 export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const hardening = resolveHardening(deps.hardening);
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     genReqId: (req) => {
@@ -31,14 +34,20 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
       requestIdLogLabel: 'traceId',
       disableRequestLogging: (request) => QUIET_ROUTES.has(request.url),
     }),
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: hardening.bodyLimit,
+    trustProxy: hardening.trustProxy,
+    frameworkErrors,
+    // Fastify's default silently strips properties a schema does not allow; refuse them instead.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-trace-id', request.id);
   });
   installErrorHandling(app);
   installMetrics(app, deps.db);
-  await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES } });
+  await app.register(multipart, { limits: { fileSize: hardening.fileLimit } });
+  // Headers, CORS and rate limits: before authentication, so that a 401 carries them too.
+  await installHardening(app, hardening);
   installAuth(app, deps);
   healthRoutes(app, deps);
   await docsRoutes(app, deps);
@@ -47,6 +56,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   metaRoutes(app, deps);
   fileRoutes(app, deps);
   auditRoutes(app, deps);
+  transferRoutes(app, deps);
   recordRoutes(app, deps);
   app.get('/', async (_request, reply) =>
     reply

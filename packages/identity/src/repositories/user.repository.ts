@@ -24,6 +24,8 @@ export type MembershipRow = {
   tenant: string;
   roles: string[];
   attributes: Record<string, unknown>;
+  /** Disabled in this tenant by its administrators (the user's other tenants are unaffected). */
+  disabled: boolean;
 };
 
 export async function findUserByName(db: Executor, username: string, lock = false): Promise<UserRow | null> {
@@ -90,7 +92,7 @@ export async function setDisabled(db: Executor, id: string, disabled: boolean): 
 
 export async function membershipsOf(db: Executor, userId: string): Promise<MembershipRow[]> {
   const { rows } = await db.run<MembershipRow>(sql`
-    SELECT m.tenant_id, t.name AS tenant, m.roles, m.attributes FROM ${T('membership')} m
+    SELECT m.tenant_id, t.name AS tenant, m.roles, m.attributes, m.disabled FROM ${T('membership')} m
     JOIN ${T('tenant')} t ON t.id = m.tenant_id WHERE m.user_id = ${userId} ORDER BY t.name`);
   return rows;
 }

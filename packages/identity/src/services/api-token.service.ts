@@ -1,5 +1,5 @@
 /** Scoped API tokens for integrations: shown once, stored as a hash, revocable. */
-import { AppError } from '@tenon/core';
+import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import type { IdentityDeps } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
 import { insertApiToken, revokeApiToken } from '../repositories/session.repository.ts';
@@ -33,6 +33,6 @@ export async function createApiToken(
 }
 
 export async function deleteApiToken(deps: IdentityDeps, userId: string, id: string): Promise<void> {
-  if ((await revokeApiToken(deps.db, id, userId)) === 0)
-    throw new AppError(IdentityErrors.USER_NOT_FOUND, { username: id });
+  const revoked = isUuid(id) ? await revokeApiToken(deps.db, id, userId) : 0;
+  if (revoked === 0) throw new AppError(CoreErrors.NOT_FOUND, { what: `API token ${id}` });
 }

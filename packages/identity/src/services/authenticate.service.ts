@@ -147,6 +147,7 @@ export class Authenticator {
     if (user.disabled) throw new AppError(IdentityErrors.AUTH_DISABLED);
     const membership = user.memberships.find((m) => m.tenant === tenantName);
     if (!membership) throw new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
+    if (membership.disabled) throw new AppError(IdentityErrors.AUTH_DISABLED);
     const tenant = await this.tenants.get(tenantName, now, () => findTenant(this.deps.db, tenantName));
     if (!tenant) throw new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
     const principal: Principal = {

@@ -20,6 +20,11 @@ export type CreateUserInput = {
   attributes?: Record<string, unknown>;
   /** Force a password change at first sign-in (default: when no password was given). */
   mustChangePassword?: boolean;
+  /**
+   * An existing username gets the membership (the platform operator's CLI). Tenant administrators
+   * pass false: they may not reach into users of other tenants (409 USER_EXISTS).
+   */
+  addToExisting?: boolean;
 };
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
@@ -40,7 +45,7 @@ export async function createUser(
   const hash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const existing = await findUserByName(tx, input.username);
-    if (existing && input.password)
+    if (existing && (input.password || input.addToExisting === false))
       throw new AppError(IdentityErrors.USER_EXISTS, { username: input.username });
     const user =
       existing ??

@@ -1,8 +1,10 @@
 /**
- * Password sign-in: argon2id check, lockout with exponential backoff after repeated failures,
- * tenant choice, TOTP or a recovery code when MFA is on, then a new session.
+ * Password sign-in: argon2id check, lockout with exponential backoff after repeated failures (wrong
+ * passwords and wrong one-time codes alike), tenant choice, TOTP or a recovery code when MFA is on,
+ * then a new session.
  */
 import { AppError } from '@tenon/core';
+import type { Executor } from '@tenon/db';
 import { type IdentityDeps, MAX_FAILED_LOGINS, type RequestMeta } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
 import { dummyPasswordHash, verifyPassword } from '../passwords.ts';
@@ -39,68 +41,74 @@ export function lockoutSeconds(failures: number): number {
 
 export async function login(deps: IdentityDeps, input: LoginInput, meta: RequestMeta): Promise<LoginResult> {
   const now = deps.clock.now();
-  const event = (event: string, userId: string | null, tenantId: string | null = null) =>
-    recordAuthEvent(deps.db, { userId, tenantId, username: input.username, event, ...meta });
+  const event = (db: Executor, event: string, userId: string | null, tenantId: string | null = null) =>
+    recordAuthEvent(db, { userId, tenantId, username: input.username, event, ...meta });
 
-  const user = await findUserByName(deps.db, input.username);
-  if (!user) {
-    await verifyPassword(await dummyPasswordHash(), input.password);
-    await event('login_failed', null);
-    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
-  }
-  if (user.locked_until && new Date(user.locked_until) > now) {
-    await event('login_locked', user.id);
-    const seconds = Math.ceil((new Date(user.locked_until).getTime() - now.getTime()) / 1000);
-    throw new AppError(IdentityErrors.AUTH_LOCKED, { seconds });
-  }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const seconds = lockoutSeconds(user.failed_logins + 1);
-    await recordLoginFailure(deps.db, user.id, seconds > 0 ? new Date(now.getTime() + seconds * 1000) : null);
-    await event('login_failed', user.id);
-    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
-  }
-  if (user.disabled) {
-    await event('login_disabled', user.id);
-    throw new AppError(IdentityErrors.AUTH_DISABLED);
-  }
-  const memberships = await membershipsOf(deps.db, user.id);
-  const membership = input.tenant
-    ? memberships.find((m) => m.tenant === input.tenant)
-    : memberships.length === 1
-      ? memberships[0]
-      : undefined;
-  if (!membership) {
-    if (!input.tenant && memberships.length > 1) {
-      throw new AppError(
-        IdentityErrors.AUTH_TENANT_REQUIRED,
-        {},
-        memberships.map((m) => ({ field: 'tenant', code: 'option', message: m.tenant })),
-      );
+  // The user's row stays locked from the lockout check until the outcome is recorded, so parallel
+  // guesses are counted one after another and none gets past the lockout. Errors are returned, not
+  // thrown, so that the recorded failure is committed.
+  const outcome = await deps.db.transaction(async (tx): Promise<LoginResult | AppError | null> => {
+    const user = await findUserByName(tx, input.username, true);
+    if (!user) return null;
+    const fail = async (name: string, tenantId: string | null = null) => {
+      const seconds = lockoutSeconds(user.failed_logins + 1);
+      await recordLoginFailure(tx, user.id, seconds > 0 ? new Date(now.getTime() + seconds * 1000) : null);
+      await event(tx, name, user.id, tenantId);
+    };
+    if (user.locked_until && new Date(user.locked_until) > now) {
+      await event(tx, 'login_locked', user.id);
+      const seconds = Math.ceil((new Date(user.locked_until).getTime() - now.getTime()) / 1000);
+      return new AppError(IdentityErrors.AUTH_LOCKED, { seconds });
     }
-    throw new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
-  }
-
-  let recoveryCodes: string[] | undefined;
-  if (user.mfa_enabled) {
-    if (input.recoveryCode) {
-      const hash = tokenHash(input.recoveryCode.trim().toLowerCase());
-      if (!user.recovery_codes.includes(hash)) {
-        await event('mfa_failed', user.id, membership.tenant_id);
-        throw new AppError(IdentityErrors.AUTH_MFA_INVALID);
+    if (!(await verifyPassword(user.password_hash, input.password))) {
+      await fail('login_failed');
+      return new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
+    }
+    if (user.disabled) {
+      await event(tx, 'login_disabled', user.id);
+      return new AppError(IdentityErrors.AUTH_DISABLED);
+    }
+    const memberships = await membershipsOf(tx, user.id);
+    const membership = input.tenant
+      ? memberships.find((m) => m.tenant === input.tenant)
+      : memberships.length === 1
+        ? memberships[0]
+        : undefined;
+    if (!membership) {
+      if (!input.tenant && memberships.length > 1) {
+        return new AppError(
+          IdentityErrors.AUTH_TENANT_REQUIRED,
+          {},
+          memberships.map((m) => ({ field: 'tenant', code: 'option', message: m.tenant })),
+        );
       }
-      recoveryCodes = user.recovery_codes.filter((h) => h !== hash);
-      await event('mfa_recovery_code_used', user.id, membership.tenant_id);
-    } else if (!input.code) {
-      throw new AppError(IdentityErrors.AUTH_MFA_REQUIRED);
-    } else if (!checkTotp(user.mfa_secret!, input.code, now)) {
-      await event('mfa_failed', user.id, membership.tenant_id);
-      throw new AppError(IdentityErrors.AUTH_MFA_INVALID);
+      return new AppError(IdentityErrors.AUTH_NO_MEMBERSHIP);
     }
-  }
+    if (membership.disabled) {
+      await event(tx, 'login_disabled', user.id);
+      return new AppError(IdentityErrors.AUTH_DISABLED);
+    }
 
-  const tokens = await deps.db.transaction(async (tx) => {
+    let recoveryCodes: string[] | undefined;
+    if (user.mfa_enabled) {
+      if (input.recoveryCode) {
+        const hash = tokenHash(input.recoveryCode.trim().toLowerCase());
+        if (!user.recovery_codes.includes(hash)) {
+          await fail('mfa_failed', membership.tenant_id);
+          return new AppError(IdentityErrors.AUTH_MFA_INVALID);
+        }
+        recoveryCodes = user.recovery_codes.filter((h) => h !== hash);
+        await event(tx, 'mfa_recovery_code_used', user.id, membership.tenant_id);
+      } else if (!input.code) {
+        return new AppError(IdentityErrors.AUTH_MFA_REQUIRED);
+      } else if (!checkTotp(user.mfa_secret!, input.code, now)) {
+        await fail('mfa_failed', membership.tenant_id);
+        return new AppError(IdentityErrors.AUTH_MFA_INVALID);
+      }
+    }
+
     await recordLoginSuccess(tx, user.id, recoveryCodes);
-    return issueTokens(
+    const { sessionId: _, ...pair } = await issueTokens(
       tx,
       deps,
       {
@@ -112,13 +120,19 @@ export async function login(deps: IdentityDeps, input: LoginInput, meta: Request
       },
       meta,
     );
+    await event(tx, 'login', user.id, membership.tenant_id);
+    return {
+      ...pair,
+      user: { id: user.id, username: user.username, displayName: user.display_name },
+      tenant: membership.tenant,
+      mustChangePassword: user.must_change_password,
+    };
   });
-  await event('login', user.id, membership.tenant_id);
-  const { sessionId: _, ...pair } = tokens;
-  return {
-    ...pair,
-    user: { id: user.id, username: user.username, displayName: user.display_name },
-    tenant: membership.tenant,
-    mustChangePassword: user.must_change_password,
-  };
+  if (outcome === null) {
+    await verifyPassword(await dummyPasswordHash(), input.password);
+    await event(deps.db, 'login_failed', null);
+    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
+  }
+  if (outcome instanceof AppError) throw outcome;
+  return outcome;
 }

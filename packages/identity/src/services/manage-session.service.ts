@@ -1,5 +1,5 @@
 /** Signing out, listing and revoking one's sessions. */
-import { AppError, CoreErrors } from '@tenon/core';
+import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import type { IdentityDeps, RequestMeta } from '../context.ts';
 import {
   listSessions,
@@ -36,7 +36,8 @@ export async function revokeSession(
   sessionId: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const revoked = await revokeFamily(deps.db, sessionId, caller.userId);
+  // Not an id at all is simply no session of the caller (and must not reach a uuid column).
+  const revoked = isUuid(sessionId) ? await revokeFamily(deps.db, sessionId, caller.userId) : 0;
   if (revoked === 0) throw new AppError(CoreErrors.NOT_FOUND, { what: `session ${sessionId}` });
   await recordAuthEvent(deps.db, {
     userId: caller.userId,

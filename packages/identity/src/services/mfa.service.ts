@@ -14,12 +14,14 @@ async function userOf(deps: IdentityDeps, caller: Caller) {
   return user;
 }
 
-/** Step 1: a new secret (not active yet) and its otpauth:// URI for the authenticator app. */
+/** Step 1 (MFA off): a new secret (not active yet) and its otpauth:// URI for the authenticator app. */
 export async function startMfaEnrolment(
   deps: IdentityDeps,
   caller: Caller,
 ): Promise<{ secret: string; uri: string }> {
   const user = await userOf(deps, caller);
+  // A new enrolment would replace the active secret: only /mfa/disable (with the password) may do that.
+  if (user.mfa_enabled) throw new AppError(IdentityErrors.AUTH_MFA_ENABLED);
   const secret = newTotpSecret();
   await setMfa(deps.db, user.id, { secret, enabled: false, recoveryCodes: [] });
   return { secret, uri: totpUri(secret, user.username) };

@@ -31,10 +31,14 @@ export async function refreshSession(
     if (new Date(row.expires_at) <= deps.clock.now()) return { error: 'invalid' as const, row };
     const user = await findUserById(tx, row.user_id);
     if (!user || user.disabled) return { error: 'invalid' as const, row };
-    await markRefreshUsed(tx, row.id);
+    // The membership must still be there and enabled in this tenant.
     const { rows } = await tx.run<{ name: string }>(
-      sql`SELECT name FROM ${sql.id(PLATFORM_SCHEMA, 'tenant')} WHERE id = ${row.tenant_id}`,
+      sql`SELECT t.name FROM ${sql.id(PLATFORM_SCHEMA, 'membership')} m
+          JOIN ${sql.id(PLATFORM_SCHEMA, 'tenant')} t ON t.id = m.tenant_id
+          WHERE m.user_id = ${row.user_id} AND m.tenant_id = ${row.tenant_id} AND NOT m.disabled`,
     );
+    if (!rows[0]) return { error: 'invalid' as const, row };
+    await markRefreshUsed(tx, row.id);
     const tokens = await issueTokens(
       tx,
       deps,

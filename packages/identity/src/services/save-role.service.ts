@@ -23,6 +23,20 @@ export function validateRole(input: unknown, metamodel: TenantMetamodel): RoleDe
     errors.push({ field: 'permissions', code: 'required', message: 'a list of permissions' });
   for (const [i, p] of (Array.isArray(role.permissions) ? role.permissions : []).entries()) {
     const at = (f: string) => `permissions.${i}.${f}`;
+    // Shapes first: a null, a string or a number here is a 422, not a TypeError.
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+      errors.push({ field: `permissions.${i}`, code: 'invalid', message: 'a permission is an object' });
+      continue;
+    }
+    const lists = ['hiddenFields', 'readOnlyFields', 'unmaskedFields'] as const;
+    const notLists = lists.filter((key) => p[key] !== undefined && !Array.isArray(p[key]));
+    for (const key of notLists)
+      errors.push({ field: at(key), code: 'invalid', message: 'a list of field names' });
+    if (notLists.length > 0 || typeof p.entity !== 'string') {
+      if (typeof p.entity !== 'string')
+        errors.push({ field: at('entity'), code: 'invalid', message: 'an entity name, or *' });
+      continue;
+    }
     const entity = p.entity === '*' || PLATFORM.includes(p.entity) ? null : metamodel.find(p.entity);
     if (p.entity !== '*' && !PLATFORM.includes(p.entity) && !entity)
       errors.push({ field: at('entity'), code: 'unknown_entity', message: `unknown entity ${p.entity}` });
@@ -39,6 +53,14 @@ export function validateRole(input: unknown, metamodel: TenantMetamodel): RoleDe
         if (entity && !entity.fields.has(f))
           errors.push({ field: at(key), code: 'unknown_field', message: `unknown field ${f}` });
       }
+    }
+    for (const f of p.unmaskedFields ?? []) {
+      if (entity && f !== '*' && entity.fields.get(f)?.encrypted !== true)
+        errors.push({
+          field: at('unmaskedFields'),
+          code: 'not_encrypted',
+          message: `${f} is no encrypted field`,
+        });
     }
     if (p.where !== undefined && (typeof p.where !== 'object' || p.where === null)) {
       errors.push({

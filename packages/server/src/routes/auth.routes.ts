@@ -1,11 +1,12 @@
 /** `/api/v1/auth/`: sign-in, token refresh, sign-out, password, MFA, sessions and API tokens. */
-import { AppError, CoreErrors } from '@tenon/core';
+import { AppError } from '@tenon/core';
 import {
   changePassword,
   confirmMfaEnrolment,
   createApiToken,
   deleteApiToken,
   disableMfa,
+  IdentityErrors,
   login,
   logout,
   refreshSession,
@@ -27,6 +28,12 @@ const body = (properties: Record<string, unknown>, required: string[]) => ({
 function caller(request: FastifyRequest) {
   const auth = authOf(request);
   return { userId: auth.principal.userId, tenantId: auth.tenant.id, sessionId: auth.sessionId };
+}
+
+/** The caller of an account route (password, MFA, sessions, API tokens): a session, never an API token. */
+function sessionCaller(request: FastifyRequest) {
+  if (authOf(request).via === 'api_token') throw new AppError(IdentityErrors.AUTH_SESSION_REQUIRED);
+  return caller(request);
 }
 
 export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -91,38 +98,41 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
       ]),
     },
     async (request, reply) => {
-      await changePassword(identity, caller(request), request.body, metaOf(request));
+      await changePassword(identity, sessionCaller(request), request.body, metaOf(request));
       deps.auth.invalidateUser(authOf(request).principal.userId);
       return send(reply, { changed: true, signInAgain: true });
     },
   );
 
   app.get('/api/v1/auth/sessions', async (request, reply) => {
-    const items = await sessionsOf(identity, caller(request));
+    const items = await sessionsOf(identity, sessionCaller(request));
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/auth/sessions/:id', async (request, reply) => {
-    await revokeSession(identity, caller(request), request.params.id, metaOf(request));
+    await revokeSession(identity, sessionCaller(request), request.params.id, metaOf(request));
     return send(reply, { revoked: true });
   });
 
   app.post('/api/v1/auth/mfa/setup', async (request, reply) =>
-    send(reply, await startMfaEnrolment(identity, caller(request))),
+    send(reply, await startMfaEnrolment(identity, sessionCaller(request))),
   );
 
   app.post<{ Body: { code: string } }>(
     '/api/v1/auth/mfa/confirm',
     { schema: body({ code: text(6) }, ['code']) },
     async (request, reply) =>
-      send(reply, await confirmMfaEnrolment(identity, caller(request), request.body.code, metaOf(request))),
+      send(
+        reply,
+        await confirmMfaEnrolment(identity, sessionCaller(request), request.body.code, metaOf(request)),
+      ),
   );
 
   app.post<{ Body: { password: string } }>(
     '/api/v1/auth/mfa/disable',
     { schema: body({ password: text(200) }, ['password']) },
     async (request, reply) => {
-      await disableMfa(identity, caller(request), request.body.password, metaOf(request));
+      await disableMfa(identity, sessionCaller(request), request.body.password, metaOf(request));
       return send(reply, { disabled: true });
     },
   );
@@ -140,20 +150,14 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
       ),
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      if (auth.via === 'api_token')
-        throw new AppError(CoreErrors.BAD_REQUEST, { reason: 'API tokens cannot make API tokens' });
-      const created = await createApiToken(identity, {
-        userId: auth.principal.userId,
-        tenantId: auth.tenant.id,
-        ...request.body,
-      });
+      const { userId, tenantId } = sessionCaller(request);
+      const created = await createApiToken(identity, { userId, tenantId, ...request.body });
       return send(reply, created, 201);
     },
   );
 
   app.delete<{ Params: { id: string } }>('/api/v1/auth/tokens/:id', async (request, reply) => {
-    await deleteApiToken(identity, authOf(request).principal.userId, request.params.id);
+    await deleteApiToken(identity, sessionCaller(request).userId, request.params.id);
     return send(reply, { revoked: true });
   });
 }

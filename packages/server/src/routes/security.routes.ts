@@ -35,7 +35,7 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/api/v1/security/users', async (request, reply) => {
     const auth = requirePlatform(request, '$security', 'read');
     const { rows } = await deps.db.run<MemberRow>(sql`
-      SELECT u.id, u.username, u.display_name, u.disabled, m.roles, m.attributes
+      SELECT u.id, u.username, u.display_name, (u.disabled OR m.disabled) AS disabled, m.roles, m.attributes
       FROM ${sql.id(PLATFORM_SCHEMA, 'membership')} m JOIN ${sql.id(PLATFORM_SCHEMA, 'user')} u ON u.id = m.user_id
       WHERE m.tenant_id = ${auth.tenant.id} ORDER BY u.username`);
     return send(reply, { items: rows, total: rows.length, page: 1, pageSize: rows.length });
@@ -72,7 +72,11 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const known = new Set((await deps.auth.rolesOf(auth.tenant)).map((r) => r.name));
       const unknown = request.body.roles.filter((r) => !known.has(r));
       if (unknown.length > 0) throw new AppError(IdentityErrors.ROLE_NOT_FOUND, { role: unknown.join(', ') });
-      const created = await createUser(deps.db, { ...request.body, tenant: auth.tenant });
+      const created = await createUser(deps.db, {
+        ...request.body,
+        tenant: auth.tenant,
+        addToExisting: false,
+      });
       return send(
         reply,
         { id: created.userId, username: request.body.username, oneTimePassword: created.password },
@@ -114,10 +118,10 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
         if (attributes)
           await tx.run(sql`UPDATE ${sql.id(PLATFORM_SCHEMA, 'membership')}
           SET attributes = ${JSON.stringify(attributes)}::jsonb, updated_at = now() WHERE user_id = ${id} AND tenant_id = ${auth.tenant.id}`);
+        // A tenant's administrators disable the membership: the user's other tenants are not theirs to touch.
         if (disabled !== undefined) {
-          await tx.run(
-            sql`UPDATE ${sql.id(PLATFORM_SCHEMA, 'user')} SET disabled = ${disabled}, updated_at = now() WHERE id = ${id}`,
-          );
+          await tx.run(sql`UPDATE ${sql.id(PLATFORM_SCHEMA, 'membership')} SET disabled = ${disabled}, updated_at = now()
+            WHERE user_id = ${id} AND tenant_id = ${auth.tenant.id}`);
         }
       });
       deps.auth.invalidateUser(id);
@@ -135,7 +139,7 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
         throw new AppError(CoreErrors.BAD_REQUEST, { reason: 'user, entity and action are required' });
       }
       const { rows } = await deps.db.run<MemberRow>(sql`
-        SELECT u.id, u.username, u.display_name, u.disabled, m.roles, m.attributes
+        SELECT u.id, u.username, u.display_name, (u.disabled OR m.disabled) AS disabled, m.roles, m.attributes
         FROM ${sql.id(PLATFORM_SCHEMA, 'membership')} m JOIN ${sql.id(PLATFORM_SCHEMA, 'user')} u ON u.id = m.user_id
         WHERE m.tenant_id = ${auth.tenant.id} AND (u.username = ${user} OR u.id::text = ${user})`);
       const member = rows[0];
@@ -163,6 +167,7 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
         rowFilter: decision.rowFilter,
         hiddenFields: [...decision.hiddenFields],
         readOnlyFields: [...decision.readOnlyFields],
+        unmaskedFields: [...decision.unmaskedFields],
         recordMatchesRowCondition: recordVisible,
         reasons: [
           ...decision.reasons,
