@@ -12,7 +12,7 @@ import {
   registerMigrations,
   type Tenant,
 } from '@tenon/db';
-import { ActionRegistry, applyDefinitions, MetamodelCache } from '@tenon/design';
+import { ActionRegistry, applyDefinitions, createFieldCipher, MetamodelCache } from '@tenon/design';
 import {
   Authenticator,
   ensureTenantAdmin,
@@ -42,7 +42,9 @@ export async function openSystem(config: Config): Promise<System> {
   const actions = new ActionRegistry();
   for (const mod of modules) mod.registerActions?.(actions);
   const identity = { db, clock: systemClock, key: await signingKey(db, config.jwtSecret) };
-  return { db, metamodels: new MetamodelCache(db), actions, identity, config };
+  // Encrypted fields (decision 0005): one key for the process, carried by each tenant's metamodel.
+  const cipher = config.encryptionKey ? createFieldCipher(config.encryptionKey) : null;
+  return { db, metamodels: new MetamodelCache(db, { cipher }), actions, identity, config };
 }
 
 /**
@@ -90,6 +92,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       dataDir: system.config.dataDir,
       identity: system.identity,
       auth: new Authenticator(system.identity),
+      hardening: system.config.hardening,
     },
     { logLevel: system.config.logLevel },
   );

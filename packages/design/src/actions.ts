@@ -10,6 +10,7 @@ import type { CompiledEntity } from './registry.ts';
 
 export type ActionHandler = (input: {
   tx: Executor;
+  /** The acting user (audited as them) with the action's authority: writes are not checked again. */
   ctx: RecordContext;
   entity: CompiledEntity;
   /** The record as it was, locked for this transaction. */

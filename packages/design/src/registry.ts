@@ -8,6 +8,7 @@ import { type TableModel, tableModelOf } from './ddl/physical.ts';
 import { MetaErrors } from './errors.ts';
 import { exprVariablesOf } from './expr-types.ts';
 import { type CompiledExpr, createExprEnv } from './expressions/cel.ts';
+import type { FieldCipher } from './records/encryption.ts';
 import { resolveEntity } from './resolve.ts';
 import { compileRecordValidator, type RecordValidator } from './schema/validate-record.ts';
 import { type ParsedPattern, parseSequencePattern } from './sequence-pattern.ts';
@@ -30,6 +31,9 @@ export type CompiledEntity = {
   formulas: { field: FieldDef; expr: CompiledExpr }[];
   sequences: { field: FieldDef; pattern: ParsedPattern }[];
   titleField: string | null;
+  /** Fields stored encrypted, and the tenant's cipher for them (null: no key configured). */
+  encryptedFields: FieldDef[];
+  cipher: FieldCipher | null;
 };
 
 export type TenantMetamodel = {
@@ -38,7 +42,11 @@ export type TenantMetamodel = {
   find(name: string): CompiledEntity | undefined;
   /** The compiled entity, or 404 META_ENTITY_NOT_FOUND. */
   get(name: string): CompiledEntity;
+  /** Seals encrypted fields (decision 0005); null when no key is configured. */
+  cipher: FieldCipher | null;
 };
+
+export type MetamodelOptions = { cipher?: FieldCipher | null };
 
 export const DEFAULT_CURRENCY = 'CNY';
 export const DEFAULT_TIME_ZONE = 'UTC';
@@ -47,6 +55,7 @@ function compileEntity(
   tenant: Tenant,
   stored: StoredDefinition,
   lookup: (n: string) => EntityDef | undefined,
+  cipher: FieldCipher | null,
 ): CompiledEntity {
   const def = resolveEntity(stored.def, lookup);
   const resolvedLookup = (n: string) => {
@@ -77,11 +86,20 @@ function compileEntity(
       .filter((f) => f.kind === 'sequence')
       .map((field) => ({ field, pattern: parseSequencePattern(field.sequence!.pattern) })),
     titleField:
-      def.titleField ?? columnFields.find((f) => f.kind === 'string' || f.kind === 'sequence')?.name ?? null,
+      def.titleField ??
+      columnFields.find((f) => (f.kind === 'string' && !f.encrypted) || f.kind === 'sequence')?.name ??
+      null,
+    encryptedFields: columnFields.filter((f) => f.encrypted === true),
+    cipher,
   };
 }
 
-export function buildMetamodel(tenant: Tenant, definitions: StoredDefinition[]): TenantMetamodel {
+export function buildMetamodel(
+  tenant: Tenant,
+  definitions: StoredDefinition[],
+  options: MetamodelOptions = {},
+): TenantMetamodel {
+  const cipher = options.cipher ?? null;
   const byName = new Map(definitions.map((d) => [d.def.name, d]));
   const lookup = (n: string) => byName.get(n)?.def;
   const compiled = new Map<string, CompiledEntity>();
@@ -90,13 +108,14 @@ export function buildMetamodel(tenant: Tenant, definitions: StoredDefinition[]):
     if (hit) return hit;
     const stored = byName.get(name);
     if (!stored || stored.def.abstract) return undefined;
-    const entity = compileEntity(tenant, stored, lookup);
+    const entity = compileEntity(tenant, stored, lookup, cipher);
     compiled.set(name, entity);
     return entity;
   };
   return {
     tenant,
     definitions: () => definitions,
+    cipher,
     find,
     get: (name) => {
       const entity = find(name);
@@ -112,12 +131,17 @@ export function buildMetamodel(tenant: Tenant, definitions: StoredDefinition[]):
 export class MetamodelCache {
   private readonly cache = new Map<string, Promise<TenantMetamodel>>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly options: MetamodelOptions = {},
+  ) {}
 
   forTenant(tenant: Tenant): Promise<TenantMetamodel> {
     let entry = this.cache.get(tenant.name);
     if (!entry) {
-      entry = loadDefinitions(this.db, tenant.schemaName).then((defs) => buildMetamodel(tenant, defs));
+      entry = loadDefinitions(this.db, tenant.schemaName).then((defs) =>
+        buildMetamodel(tenant, defs, this.options),
+      );
       entry.catch(() => this.cache.delete(tenant.name));
       this.cache.set(tenant.name, entry);
     }

@@ -72,6 +72,8 @@ export type FieldDef = {
   hidden?: boolean;
   /** Written only by declared actions (e.g. a document's status); read-only to plain CRUD. */
   actionOwned?: boolean;
+  /** string/text: stored encrypted (AES-256-GCM), masked for roles without `unmaskedFields`; not filterable or sortable. */
+  encrypted?: boolean;
   /** Schema sync only: this field was called `renamedFrom` before (consumed, never stored). */
   renamedFrom?: string;
 };

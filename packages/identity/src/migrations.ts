@@ -32,7 +32,6 @@ export const identityMigrations: MigrationSet = {
           tenant_id uuid NOT NULL REFERENCES ${sql.id(s, 'tenant')} (id) ON DELETE CASCADE,
           roles text[] NOT NULL DEFAULT '{}',
           attributes jsonb NOT NULL DEFAULT '{}',
-          disabled boolean NOT NULL DEFAULT false,
           ${STAMPS},
           PRIMARY KEY (user_id, tenant_id)
         )`,
@@ -77,6 +76,12 @@ export const identityMigrations: MigrationSet = {
         )`,
         sql`CREATE INDEX ${sql.id('ix_auth_event_user')} ON ${sql.id(s, 'auth_event')} (user_id, at)`,
         ...appendOnly(s, 'auth_event'),
+      ],
+    },
+    {
+      id: 'identity-0002-membership-disabled',
+      statements: (s) => [
+        sql`ALTER TABLE ${sql.id(s, 'membership')} ADD COLUMN IF NOT EXISTS disabled boolean NOT NULL DEFAULT false`,
       ],
     },
   ],

@@ -1,6 +1,7 @@
 /** OpenAPI 3.1, generated from the tenant's live metamodel on each request. */
 import { labelText } from '@tenon/core';
 import { type JsonSchema, OPERATORS, recordSchema, type TenantMetamodel } from '@tenon/design';
+import { transferPaths } from './routes/transfer.routes.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -187,6 +188,7 @@ export function buildOpenApi(metamodel: TenantMetamodel, serverUrl: string): Jso
         },
       },
     };
+    Object.assign(paths, transferPaths(name, title, listParams.slice(0, 3), common));
     for (const action of entity.def.actions ?? []) {
       paths[`/api/v1/${name}/{id}/${action.name}`] = {
         post: {

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '@tenon/core';
-import { type Database, registerMigrations, type Tenant } from '@tenon/db';
+import { type Database, migratePlatform, registerMigrations, type Tenant } from '@tenon/db';
 import { createTestTenant, openTestDatabase } from '@tenon/db/testing';
-import { ActionRegistry, applyDefinitions, MetamodelCache } from '@tenon/design';
+import { ActionRegistry, applyDefinitions, createFieldCipher, MetamodelCache } from '@tenon/design';
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app.ts';
 import type { ServerDeps } from './context.ts';
+import type { HardeningConfig } from './hardening/index.ts';
 
 /** Response bodies in tests are read loosely; assertions check their shape. */
 // biome-ignore lint/suspicious/noExplicitAny: test-only convenience
@@ -49,12 +50,27 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function createTestServer(options: { clock?: Clock; db?: Database } = {}): Promise<TestServer> {
+/** Tests sign in often and fast: rate limits are off unless `hardening` sets them. */
+const TEST_HARDENING: HardeningConfig = { rateLimitApi: 0, rateLimitAuth: 0 };
+
+export async function createTestServer(
+  options: {
+    clock?: Clock;
+    db?: Database;
+    hardening?: HardeningConfig;
+    /** TENON_ENCRYPTION_KEY of this server (32 bytes, base64 or hex); none = encrypted fields refused. */
+    encryptionKey?: string;
+  } = {},
+): Promise<TestServer> {
   registerMigrations(identityMigrations);
   const db = options.db ?? (await openTestDatabase());
+  // A database opened by the caller was migrated before identity's migrations were registered.
+  if (options.db) await migratePlatform(db);
   const tenant = await createTestTenant(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'tenon-test-'));
-  const metamodels = new MetamodelCache(db);
+  const metamodels = new MetamodelCache(db, {
+    cipher: options.encryptionKey ? createFieldCipher(options.encryptionKey) : null,
+  });
   const identity = {
     db,
     clock: options.clock ?? systemClock,
@@ -68,6 +84,7 @@ export async function createTestServer(options: { clock?: Clock; db?: Database }
     dataDir,
     identity,
     auth: new Authenticator(identity),
+    hardening: { ...TEST_HARDENING, ...options.hardening },
   };
   const app = await buildApp(deps, { logLevel: 'warn' });
 

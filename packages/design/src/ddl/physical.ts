@@ -47,6 +47,8 @@ export const DEFAULT_STRING_LENGTH = 255;
 
 /** The column type of a field, or null when the field has no column of its own. */
 export function columnTypeOf(field: FieldDef): ColumnType | null {
+  // Ciphertext is longer than the plaintext: the length is checked on the value, not the column.
+  if (field.encrypted) return { base: 'text' };
   switch (field.kind) {
     case 'string':
       return { base: 'varchar', length: field.maxLength ?? DEFAULT_STRING_LENGTH };

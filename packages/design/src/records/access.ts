@@ -27,6 +27,8 @@ export type AccessDecision = {
   hiddenFields: ReadonlySet<string>;
   /** Fields the user may see but not write. */
   readOnlyFields: ReadonlySet<string>;
+  /** Encrypted fields the user sees in clear (`*` = all); the others are masked, e.g. `138****0000`. */
+  unmaskedFields: ReadonlySet<string>;
   /** Why, for the explain endpoint: the roles and permissions that granted or the absence of any. */
   reasons: string[];
 };
@@ -37,6 +39,7 @@ export type AccessPolicy = {
 };
 
 const NONE: ReadonlySet<string> = new Set();
+const ALL: ReadonlySet<string> = new Set(['*']);
 
 /** Everything allowed: for the system itself (migrations, module services, demo data). */
 export const SYSTEM_ACCESS: AccessPolicy = {
@@ -45,6 +48,7 @@ export const SYSTEM_ACCESS: AccessPolicy = {
     rowFilter: null,
     hiddenFields: NONE,
     readOnlyFields: NONE,
+    unmaskedFields: ALL,
     reasons: ['system'],
   }),
 };

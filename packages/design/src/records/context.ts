@@ -23,6 +23,11 @@ export type RecordContext = {
   access: AccessPolicy;
   locale: Locale;
   clock: Clock;
+  /**
+   * Set by `runAction` while a declared action's handler runs: the action's own audit entry holds
+   * this record's changes, so the handler's update of it is not audited a second time.
+   */
+  inAction?: { entity: string; id: string };
 };
 
 /** The value of `created_by` / `updated_by`. */

@@ -139,6 +139,8 @@ function conditionSql(
     return sql`${sql.id(alias, field.name)} IN (SELECT l.id FROM ${sql.id(target.tenant.schemaName, target.def.name)} AS l WHERE ${inner} AND ${visible})`;
   }
   if (field.kind === 'children' || field.kind === 'json') throw bad(`${field.name} cannot be filtered`);
+  if (field.encrypted && cond.op !== 'null')
+    throw bad(`${field.name} is encrypted: it can only be filtered with null`);
   if (field.kind === 'multi_link') return multiLinkCondition(entity, alias, field, cond);
   const col = sql.id(alias, field.name);
   switch (cond.op) {

@@ -4,7 +4,7 @@ import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import { joinTableName } from '../ddl/physical.ts';
 import type { CompiledEntity, TenantMetamodel } from '../registry.ts';
 import { type AccessDecision, type AccessPolicy, requireAccess, SYSTEM_ACCESS } from './access.ts';
-import { withoutHidden } from './enforce.ts';
+import { visibleRecord } from './enforce.ts';
 import { type FilterNode, fieldOrSystem, filterSql, filterValue, parseFilterParams } from './filters.ts';
 import { RecordErrors } from './record-errors.ts';
 import { type RecordData, rowToRecord, SYSTEM_FIELDS } from './row-mapping.ts';
@@ -49,6 +49,7 @@ export function parseListQuery(entity: CompiledEntity, query: Record<string, unk
     if (!field || field.kind === 'children' || field.kind === 'multi_link' || field.kind === 'json') {
       throw bad(`cannot sort by ${name}`);
     }
+    if (field.encrypted) throw bad(`cannot sort by ${name}: it is encrypted`);
     return { field: name, desc };
   });
   const fields = query.fields === undefined ? null : csv(query.fields);
@@ -170,9 +171,11 @@ function orderBy(sort: SortKey[]): RawBuilder<unknown> {
 
 /** 400 for fields the user may not see, exactly as for fields that do not exist. */
 function checkVisible(decision: AccessDecision, q: Pick<ListQuery, 'fields' | 'sort' | 'expand'>): void {
-  for (const name of [...(q.fields ?? []), ...q.sort.map((k) => k.field), ...q.expand]) {
-    if (decision.hiddenFields.has(name)) throw bad(`unknown field ${name}`);
-  }
+  const hidden = decision.hiddenFields;
+  // The same reasons as `parseListQuery` gives for names that do not exist.
+  for (const name of q.fields ?? []) if (hidden.has(name)) throw bad(`unknown field ${name}`);
+  for (const { field } of q.sort) if (hidden.has(field)) throw bad(`cannot sort by ${field}`);
+  for (const name of q.expand) if (hidden.has(name)) throw bad(`cannot expand ${name}`);
 }
 
 export async function listRecords(
@@ -208,7 +211,7 @@ export async function listRecords(
   }
   const items = rows.map((r) => rowToRecord(entity, r));
   await expandRecords(db, metamodel, entity, items, q.expand, access);
-  for (const [i, item] of items.entries()) items[i] = withoutHidden(item, decision.hiddenFields);
+  for (const [i, item] of items.entries()) items[i] = visibleRecord(access, metamodel, entity, item);
   const last = rows[rows.length - 1];
   return {
     items,
@@ -252,7 +255,7 @@ export async function getRecord(
   for (const child of entity.childFields)
     if (!options.fields || options.fields.includes(child.name)) expand.add(child.name);
   await expandRecords(db, metamodel, entity, [record], [...expand], options.access);
-  return decision ? withoutHidden(record, decision.hiddenFields) : record;
+  return options.access ? visibleRecord(options.access, metamodel, entity, record) : record;
 }
 
 /** Replaces link ids by the linked records and loads child lines, one query per expanded field. */
@@ -275,10 +278,9 @@ export async function expandRecords(
         WHERE t.parent_id IN (${sql.join(ids)}) AND t.parent_field = ${name}
         ORDER BY t.parent_id, t.line_no`);
       const byParent = new Map<string, RecordData[]>();
-      const hiddenInLines = access.decide(child.def.name, 'read').hiddenFields;
       for (const row of rows) {
         const list = byParent.get(row.parent_id as string) ?? [];
-        list.push(withoutHidden(rowToRecord(child, row), hiddenInLines));
+        list.push(visibleRecord(access, metamodel, child, rowToRecord(child, row)));
         byParent.set(row.parent_id as string, list);
       }
       for (const r of records) r[name] = byParent.get(r.id as string) ?? [];
@@ -313,7 +315,7 @@ export async function expandRecords(
     const byId = new Map(
       rows.map((row) => [
         row.id as string,
-        withoutHidden(rowToRecord(target, row), targetAccess.hiddenFields),
+        visibleRecord(access, metamodel, target, rowToRecord(target, row)),
       ]),
     );
     for (const r of records) {

@@ -3,6 +3,7 @@ import { currencyScale, Decimal } from '@tenon/core';
 import type { CompiledEntity } from '../registry.ts';
 import { DEFAULT_CURRENCY } from '../registry.ts';
 import type { FieldDef } from '../types.ts';
+import { openValue } from './encryption.ts';
 
 export type RecordData = Record<string, unknown>;
 
@@ -26,6 +27,7 @@ export function columnValueOut(
   entity: CompiledEntity,
 ): unknown {
   if (value === null || value === undefined) return null;
+  if (field.encrypted) return openValue(entity, field, value);
   switch (field.kind) {
     case 'integer':
       return Number(value);

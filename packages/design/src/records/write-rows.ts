@@ -4,9 +4,13 @@ import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import { joinTableName } from '../ddl/physical.ts';
 import type { CompiledEntity } from '../registry.ts';
 import type { FieldDef } from '../types.ts';
+import { sealValue } from './encryption.ts';
 import { columnValueIn, type RecordData } from './row-mapping.ts';
 
 const tableOf = (entity: CompiledEntity) => sql.id(entity.tenant.schemaName, entity.def.name);
+/** What is bound for a column: encrypted fields sealed. */
+const bound = (entity: CompiledEntity, f: FieldDef, value: unknown) =>
+  f.encrypted ? sealValue(entity, f, value) : columnValueIn(f, value);
 
 /** Column fields with a value in `record` (undefined = not given). */
 export function presentColumns(entity: CompiledEntity, record: RecordData): FieldDef[] {
@@ -33,7 +37,7 @@ export async function insertRows(
     r.id ??= newId();
     const lineNo = (parent?.firstLineNo ?? 1) + i;
     const values: unknown[] = [r.id, user, user, ...(parent ? [parent.id, parent.field, lineNo] : [])];
-    for (const f of fields) values.push(columnValueIn(f, r[f.name]));
+    for (const f of fields) values.push(bound(entity, f, r[f.name]));
     return sql`(${sql.join(values)})`;
   });
   const { rows: inserted } = await tx.run<RecordData>(
@@ -54,7 +58,7 @@ export async function updateRow(
   },
 ): Promise<RecordData | null> {
   const sets: RawBuilder<unknown>[] = presentColumns(entity, input.record).map(
-    (f) => sql`${sql.id(f.name)} = ${columnValueIn(f, input.record[f.name])}`,
+    (f) => sql`${sql.id(f.name)} = ${bound(entity, f, input.record[f.name])}`,
   );
   if (input.lineNo !== undefined) sets.push(sql`line_no = ${input.lineNo}`);
   sets.push(sql`version = version + 1`, sql`updated_at = now()`, sql`updated_by = ${input.user}`);

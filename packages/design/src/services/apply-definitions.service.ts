@@ -8,6 +8,7 @@ import { tableModelOf } from '../ddl/physical.ts';
 import { isDestructive, type PlanStep, planTableChange } from '../ddl/plan.ts';
 import { renderStep } from '../ddl/render.ts';
 import { MetaErrors } from '../errors.ts';
+import { missingKeyProblems } from '../records/encryption.ts';
 import type { TenantMetamodel } from '../registry.ts';
 import { resolveEntity } from '../resolve.ts';
 import { saveDefinition } from '../store/definition-store.ts';
@@ -125,6 +126,9 @@ export async function applyDefinitions(
       ...(previous ? { previous } : {}),
     });
     checkModuleOwnership(normalized, previous, source);
+    const keyProblems = missingKeyProblems(normalized, metamodel.cipher);
+    if (keyProblems.length > 0)
+      throw new AppError(MetaErrors.META_DEFINITION_INVALID, { entity: normalized.name }, keyProblems);
     const { def, renames } = stripTransient(normalized);
     const unknownRenames = Object.keys(renames).filter(
       (from) => !previous?.fields.some((f) => f.name === from),

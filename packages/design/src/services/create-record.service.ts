@@ -5,7 +5,8 @@ import { requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import { actorStamp, type RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
-import { assertRowAllowed, checkWritableFields, withoutHidden } from '../records/enforce.ts';
+import { redactChanges } from '../records/encryption.ts';
+import { assertRowAllowed, checkWritableFields, writeResponse } from '../records/enforce.ts';
 import { allocateSequences, applyDefaults, computeFormulas } from '../records/prepare-write.ts';
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
 import { insertRows, replaceLinks } from '../records/write-rows.ts';
@@ -57,7 +58,11 @@ function checked(ctx: RecordContext, entity: CompiledEntity, input: unknown): Re
   const decision = requireAccess(ctx.access, entity.def.name, 'create');
   const errors = entity.validateCreate(input, ctx.locale);
   if (errors.length > 0) throw validationError(errors);
-  checkWritableFields(decision, entity, input as RecordData);
+  checkWritableFields(decision, entity, input as RecordData, {
+    access: ctx.access,
+    metamodel: ctx.metamodel,
+    action: 'create',
+  });
   return structuredClone(input) as RecordData;
 }
 
@@ -75,10 +80,10 @@ async function insertChecked(
       action: 'create',
       entity: entity.def.name,
       recordId: created!.id as string,
-      changes: { after: created! },
+      changes: redactChanges(ctx.metamodel, entity, { after: created! }),
     },
   ]);
-  return withoutHidden(created!, ctx.access.decide(entity.def.name, 'read').hiddenFields);
+  return writeResponse(ctx.access, ctx.metamodel, entity, created!);
 }
 
 /** Creates one record inside an open transaction (for services composing larger operations). */

@@ -5,6 +5,7 @@ import { requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import type { RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
+import { redactChanges } from '../records/encryption.ts';
 import { getRecord } from '../records/read-records.ts';
 import type { CompiledEntity } from '../registry.ts';
 
@@ -34,7 +35,12 @@ export function deleteRecord(
       throw translateWriteError(err, entity, 'delete');
     }
     await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-      { action: 'delete', entity: entity.def.name, recordId: input.id, changes: { before: current } },
+      {
+        action: 'delete',
+        entity: entity.def.name,
+        recordId: input.id,
+        changes: redactChanges(ctx.metamodel, entity, { before: current }),
+      },
     ]);
   });
 }

@@ -19,7 +19,8 @@ import { type AccessDecision, requireAccess } from '../records/access.ts';
 import { appendAudit, diffRecords } from '../records/audit.ts';
 import { actorStamp, type RecordContext } from '../records/context.ts';
 import { translateWriteError } from '../records/db-errors.ts';
-import { assertRowAllowed, checkWritableFields, withoutHidden } from '../records/enforce.ts';
+import { dropMaskEchoes, redactChanges } from '../records/encryption.ts';
+import { assertRowAllowed, checkWritableFields, writeResponse } from '../records/enforce.ts';
 import { computeFormulas } from '../records/prepare-write.ts';
 import { getRecord } from '../records/read-records.ts';
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
@@ -144,7 +145,11 @@ function checked(
   const decision = requireAccess(ctx.access, entity.def.name, 'update');
   const errors = entity.validateUpdate(input.patch, ctx.locale);
   if (errors.length > 0) throw validationError(errors);
-  checkWritableFields(decision, entity, input.patch as RecordData);
+  checkWritableFields(decision, entity, input.patch as RecordData, {
+    access: ctx.access,
+    metamodel: ctx.metamodel,
+    action: 'update',
+  });
   return { patch: structuredClone(input.patch) as RecordData, decision };
 }
 
@@ -189,8 +194,8 @@ async function applyUpdate(
     if (input.expectedVersion !== null && current.version !== input.expectedVersion) {
       throw new AppError(CoreErrors.VERSION_CONFLICT, { current: current.version });
     }
-    const hidden = ctx.access.decide(entity.def.name, 'read').hiddenFields;
-    if (Object.keys(patch).length === 0) return withoutHidden(current, hidden);
+    dropMaskEchoes(entity, patch, current, ctx.access.decide(entity.def.name, 'read'));
+    if (Object.keys(patch).length === 0) return writeResponse(ctx.access, ctx.metamodel, entity, current);
     checkCurrencyScales(ctx, entity, current, patch);
     if (entity.formulas.length > 0) {
       const merged = { ...current, ...patch };
@@ -208,12 +213,19 @@ async function applyUpdate(
     await syncLines(tx, ctx, entity, input.id, patch, out);
     await assertRowAllowed(tx, ctx.metamodel, entity, input.id, decision);
     const changes = diffRecords(current, out);
-    if (changes) {
+    // Inside a declared action, the action's entry records this record's changes (one entry per write).
+    const auditedByAction = ctx.inAction?.entity === entity.def.name && ctx.inAction.id === input.id;
+    if (changes && !auditedByAction) {
       await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-        { action: 'update', entity: entity.def.name, recordId: input.id, changes },
+        {
+          action: 'update',
+          entity: entity.def.name,
+          recordId: input.id,
+          changes: redactChanges(ctx.metamodel, entity, changes),
+        },
       ]);
     }
-    return withoutHidden(out, hidden);
+    return writeResponse(ctx.access, ctx.metamodel, entity, out);
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }

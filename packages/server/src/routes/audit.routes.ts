@@ -1,9 +1,34 @@
 /** The audit trail: a record's history (for whoever may read the record) and a user's activity. */
 import { AppError, CoreErrors } from '@tenon/core';
-import { getRecord, readAudit } from '@tenon/design';
+import {
+  type AccessPolicy,
+  type AuditRecord,
+  getRecord,
+  type RecordData,
+  readAudit,
+  type TenantMetamodel,
+  visibleRecord,
+} from '@tenon/design';
 import type { FastifyInstance } from 'fastify';
 import { authOf, recordContext, requirePlatform, type ServerDeps } from '../context.ts';
 import { send } from '../envelope.ts';
+
+/** Entries as the caller may see them: fields their roles hide are left out of before/after too. */
+function visibleEntries(
+  access: AccessPolicy,
+  metamodel: TenantMetamodel,
+  items: AuditRecord[],
+): AuditRecord[] {
+  return items.map((item) => {
+    const entity = item.entity ? metamodel.find(item.entity) : undefined;
+    if (!entity || !item.changes) return item;
+    const strip = (r: RecordData | null | undefined) => (r ? visibleRecord(access, metamodel, entity, r) : r);
+    const changes: AuditRecord['changes'] = {};
+    if ('before' in item.changes) changes.before = strip(item.changes.before);
+    if ('after' in item.changes) changes.after = strip(item.changes.after);
+    return { ...item, changes };
+  });
+}
 
 export function auditRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: { entity: string; id: string } }>(
@@ -17,10 +42,11 @@ export function auditRoutes(app: FastifyInstance, deps: ServerDeps): void {
       });
       if (!visible)
         throw new AppError(CoreErrors.RECORD_NOT_FOUND, { entity: entity.def.name, id: request.params.id });
-      const items = await readAudit(deps.db, entity.tenant.schemaName, {
+      const entries = await readAudit(deps.db, entity.tenant.schemaName, {
         entity: entity.def.name,
         recordId: request.params.id,
       });
+      const items = visibleEntries(ctx.access, ctx.metamodel, entries);
       return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
     },
   );
@@ -29,7 +55,8 @@ export function auditRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: { userId: string } }>('/api/v1/audit/users/:userId', async (request, reply) => {
     const auth = authOf(request);
     if (request.params.userId !== auth.principal.userId) requirePlatform(request, '$audit', 'read');
-    const items = await readAudit(deps.db, auth.tenant.schemaName, { userId: request.params.userId });
+    const entries = await readAudit(deps.db, auth.tenant.schemaName, { userId: request.params.userId });
+    const items = visibleEntries(auth.policy, await deps.metamodels.forTenant(auth.tenant), entries);
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 }

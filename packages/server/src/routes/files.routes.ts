@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
 
+/** The default; `hardening.fileLimit` (TENON_FILE_LIMIT_MB) sets another. */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 type FileRow = {
@@ -20,15 +21,26 @@ type FileRow = {
   storage_path: string;
 };
 
+/** Busboy's errors (no boundary, truncated body...) are plain Errors: the client's fault, a 400. */
+export function malformedMultipart(err: unknown): never {
+  if (err instanceof AppError || (err as { statusCode?: number }).statusCode) throw err;
+  throw new AppError(CoreErrors.BAD_REQUEST, {
+    reason: `malformed multipart body: ${(err as Error).message}`,
+  });
+}
+
 export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const maxFileBytes = deps.hardening?.fileLimit ?? MAX_FILE_BYTES;
   app.post('/api/v1/files', async (request, reply) => {
     const tenant = tenantOf(request);
-    const part = await request.file({ limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+    const part = await request
+      .file({ limits: { fileSize: maxFileBytes, files: 1 } })
+      .catch(malformedMultipart);
     if (!part)
       throw new AppError(CoreErrors.BAD_REQUEST, {
         reason: 'send one file as multipart/form-data field "file"',
       });
-    const content = await part.toBuffer();
+    const content = await part.toBuffer().catch(malformedMultipart);
     const sha256 = createHash('sha256').update(content).digest('hex');
     const relative = join(tenant.name, sha256.slice(0, 2), sha256);
     const absolute = join(deps.dataDir, 'files', relative);

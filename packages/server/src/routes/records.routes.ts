@@ -75,10 +75,16 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.post<{ Params: EntityParams }>('/api/v1/:entity', async (request, reply) => {
     const { ctx, entity } = await resolve(deps, request, request.params.entity);
-    const outcome = await runIdempotent(deps.db, entity.tenant.schemaName, request, async (tx) => {
-      const record = await createRecordIn(tx, ctx, entity, request.body);
-      return { status: 201, data: record, headers: { etag: etag(record.version) } };
-    });
+    const outcome = await runIdempotent(
+      deps.db,
+      entity.tenant.schemaName,
+      request,
+      async (tx) => {
+        const record = await createRecordIn(tx, ctx, entity, request.body);
+        return { status: 201, data: record, headers: { etag: etag(record.version) } };
+      },
+      ctx.metamodel.cipher,
+    );
     return reply_(reply, outcome);
   });
 
@@ -101,16 +107,22 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Params: ActionParams }>('/api/v1/:entity/:id/:action', async (request, reply) => {
     const { ctx, entity } = await resolve(deps, request, request.params.entity);
     const { action, id } = request.params;
-    const outcome = await runIdempotent(deps.db, entity.tenant.schemaName, request, async (tx) => {
-      const record = await runAction(tx, ctx, {
-        registry: deps.actions,
-        entity,
-        id,
-        action,
-        body: request.body,
-      });
-      return { status: 200, data: record, headers: { etag: etag(record.version) } };
-    });
+    const outcome = await runIdempotent(
+      deps.db,
+      entity.tenant.schemaName,
+      request,
+      async (tx) => {
+        const record = await runAction(tx, ctx, {
+          registry: deps.actions,
+          entity,
+          id,
+          action,
+          body: request.body,
+        });
+        return { status: 200, data: record, headers: { etag: etag(record.version) } };
+      },
+      ctx.metamodel.cipher,
+    );
     return reply_(reply, outcome);
   });
 }
