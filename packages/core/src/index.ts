@@ -1,3 +1,4 @@
+export * from './canonical-json.ts';
 export * from './decimal.ts';
 export * from './envelope.ts';
 export * from './errors.ts';

@@ -5,6 +5,7 @@ export { renderStep } from './ddl/render.ts';
 export * from './errors.ts';
 export * from './expr-types.ts';
 export * from './expressions/cel.ts';
+export * from './module.ts';
 export * from './naming.ts';
 export * from './records/access.ts';
 export * from './records/audit.ts';

@@ -2,7 +2,7 @@
  * Changing the metamodel: normalise the definitions, diff them into a DDL plan, refuse data loss
  * unless confirmed, then run the DDL and store the new versions in one transaction.
  */
-import { AppError } from '@tenon/core';
+import { AppError, canonicalJson } from '@tenon/core';
 import { compile, type Database, isRetryable, type RawBuilder, sql } from '@tenon/db';
 import { tableModelOf } from '../ddl/physical.ts';
 import { isDestructive, type PlanStep, planTableChange } from '../ddl/plan.ts';
@@ -62,9 +62,9 @@ function mergeWithPrevious(
 function checkModuleOwnership(next: EntityDef, previous: EntityDef | undefined, source: string): void {
   if (!previous?.module || source !== 'user') return;
   const nextFields = new Map(next.fields.map((f) => [f.name, f]));
-  const changed = previous.fields.some((f) => JSON.stringify(nextFields.get(f.name)) !== JSON.stringify(f));
+  const changed = previous.fields.some((f) => canonicalJson(nextFields.get(f.name)) !== canonicalJson(f));
   const core = (d: EntityDef) =>
-    JSON.stringify({ ...d, fields: undefined, label: undefined, description: undefined });
+    canonicalJson({ ...d, fields: undefined, label: undefined, description: undefined });
   if (changed || core(next) !== core(previous)) {
     throw new AppError(MetaErrors.META_ENTITY_OWNED_BY_MODULE, {
       entity: previous.name,
@@ -190,7 +190,7 @@ export async function applyDefinitions(
 
   const versions = changedNames.map((name) => {
     const before = current.get(name);
-    const unchanged = before !== undefined && JSON.stringify(before.def) === JSON.stringify(next.get(name));
+    const unchanged = before !== undefined && canonicalJson(before.def) === canonicalJson(next.get(name));
     return { name, version: unchanged ? before.version : (before?.version ?? 0) + 1, changed: !unchanged };
   });
 

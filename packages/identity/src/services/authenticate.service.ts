@@ -69,6 +69,7 @@ export class Authenticator {
   } | null>(CACHE_MS);
   private readonly sessions = new TtlCache<boolean>(CACHE_MS);
   private readonly roles = new TtlCache<{ roles: RoleDef[]; version: number }>(CACHE_MS);
+  private readonly policies = new Map<string, AccessPolicy>();
   private readonly tenants = new TtlCache<Tenant | null>(CACHE_MS);
 
   constructor(private readonly deps: IdentityDeps) {}
@@ -87,11 +88,28 @@ export class Authenticator {
   }
 
   async rolesOf(tenant: Tenant): Promise<RoleDef[]> {
+    return (await this.rolesWithVersion(tenant)).roles;
+  }
+
+  private async rolesWithVersion(tenant: Tenant): Promise<{ roles: RoleDef[]; version: number }> {
     const now = this.deps.clock.now().getTime();
-    const { roles } = await this.roles.get(tenant.schemaName, now, () =>
+    const { roles, version } = await this.roles.get(tenant.schemaName, now, () =>
       loadRoles(this.deps.db, tenant.schemaName),
     );
-    return [ADMIN_ROLE, ...roles.filter((r) => r.name !== ADMIN_ROLE.name)];
+    return { roles: [ADMIN_ROLE, ...roles.filter((r) => r.name !== ADMIN_ROLE.name)], version };
+  }
+
+  /** One compiled policy per role version and membership (roles and attributes), reused across requests. */
+  private async policyFor(tenant: Tenant, principal: Principal): Promise<AccessPolicy> {
+    const { roles, version } = await this.rolesWithVersion(tenant);
+    const key = `${tenant.schemaName}|${version}|${principal.userId}|${JSON.stringify(principal.roles)}|${JSON.stringify(principal.attributes)}`;
+    let policy = this.policies.get(key);
+    if (!policy) {
+      policy = compilePolicy(roles, principal);
+      if (this.policies.size >= 10_000) this.policies.delete(this.policies.keys().next().value!);
+      this.policies.set(key, policy);
+    }
+    return policy;
   }
 
   async authenticate(header: string | undefined): Promise<Authenticated> {
@@ -157,7 +175,7 @@ export class Authenticator {
       roles: membership.roles,
       attributes: membership.attributes,
     };
-    const policy = compilePolicy(await this.rolesOf(tenant), principal);
+    const policy = await this.policyFor(tenant, principal);
     return { principal, tenant, policy: scopes ? scoped(policy, scopes) : policy };
   }
 }

@@ -1,0 +1,5 @@
+import { defineModule } from '@tenon/design';
+import { companyEntity } from './entities/company.entity.ts';
+
+/** Organisation: the companies of a tenant. */
+export const orgModule = defineModule({ name: 'org', entities: [companyEntity] });
