@@ -125,7 +125,12 @@ export async function createTestServer(
 
   const admin = { username: uniqueName('admin', tenant), password: 'admin-password-1' };
   await createUser(db, { ...admin, tenant, roles: ['admin'], mustChangePassword: false });
-  const adminToken = await signIn(admin.username, admin.password);
+  // A failed setup must not leave the server open (its Redis client would keep the test file running).
+  const adminToken = await signIn(admin.username, admin.password).catch(async (err: unknown) => {
+    await app.close();
+    if (!options.db) await db.close();
+    throw err;
+  });
 
   return {
     app,
