@@ -28,6 +28,8 @@ export type CompiledEntity = {
   multiLinkFields: FieldDef[];
   validateCreate: RecordValidator;
   validateUpdate: RecordValidator;
+  /** An update made inside one of the entity's declared actions: action-owned fields are writable. */
+  validateActionUpdate: RecordValidator;
   formulas: { field: FieldDef; expr: CompiledExpr }[];
   sequences: { field: FieldDef; pattern: ParsedPattern }[];
   titleField: string | null;
@@ -81,6 +83,7 @@ function compileEntity(
     multiLinkFields: def.fields.filter((f) => f.kind === 'multi_link'),
     validateCreate: compileRecordValidator(def, resolvedLookup, 'create', options),
     validateUpdate: compileRecordValidator(def, resolvedLookup, 'update', options),
+    validateActionUpdate: compileRecordValidator(def, resolvedLookup, 'action', options),
     formulas,
     sequences: def.fields
       .filter((f) => f.kind === 'sequence')

@@ -5,20 +5,20 @@
 import type { EntityDef, FieldDef } from '../types.ts';
 
 export type JsonSchema = Record<string, unknown>;
+/** `action`: an update made by a declared action, which may also write action-owned fields. */
+export type SchemaMode = 'create' | 'update' | 'action' | 'output';
 export type EntityLookup = (name: string) => EntityDef | undefined;
 
 export const DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$';
 
 /** Fields a client may write through plain CRUD. */
-export function isWritable(field: FieldDef): boolean {
-  return !(field.kind === 'formula' || field.kind === 'sequence' || field.readOnly || field.actionOwned);
+export function isWritable(field: FieldDef, mode: SchemaMode = 'update'): boolean {
+  if (field.kind === 'formula' || field.kind === 'sequence' || field.readOnly) return false;
+  // Action-owned fields (a document's status) are written only by the entity's declared actions.
+  return !field.actionOwned || mode === 'action';
 }
 
-function valueSchema(
-  field: FieldDef,
-  lookup: EntityLookup,
-  mode: 'create' | 'update' | 'output',
-): JsonSchema {
+function valueSchema(field: FieldDef, lookup: EntityLookup, mode: SchemaMode): JsonSchema {
   const base: JsonSchema = {};
   if (field.description) base.description = field.description;
   switch (field.kind) {
@@ -121,7 +121,7 @@ function nullable(schema: JsonSchema): JsonSchema {
 export function recordSchema(
   entity: EntityDef,
   lookup: EntityLookup,
-  mode: 'create' | 'update' | 'output',
+  mode: SchemaMode,
   withId = false,
 ): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
@@ -129,7 +129,7 @@ export function recordSchema(
   if (mode === 'output' || withId) properties.id = { type: 'string', format: 'uuid' };
   if (withId) required.push('id');
   for (const field of entity.fields) {
-    if (mode !== 'output' && !isWritable(field)) continue;
+    if (mode !== 'output' && !isWritable(field, mode)) continue;
     let schema = valueSchema(field, lookup, mode);
     const isRequired = Boolean(field.required) && field.kind !== 'children';
     if (!isRequired && field.kind !== 'children' && field.kind !== 'multi_link' && field.kind !== 'json') {

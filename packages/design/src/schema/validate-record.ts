@@ -16,7 +16,7 @@ import {
 } from '@tenon/core';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { EntityDef, FieldDef } from '../types.ts';
-import { type EntityLookup, recordSchema } from './json-schema.ts';
+import { type EntityLookup, isWritable, recordSchema } from './json-schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
 ajv.addFormat('date', { type: 'string', validate: (s: string) => isBusinessDate(s) });
@@ -114,15 +114,11 @@ export type RecordValidator = (input: unknown, locale: Locale) => FieldError[];
 export function compileRecordValidator(
   entity: EntityDef,
   lookup: EntityLookup,
-  mode: 'create' | 'update',
+  mode: 'create' | 'update' | 'action',
   options: { defaultCurrency: string },
 ): RecordValidator {
   const validate: ValidateFunction = ajv.compile(recordSchema(entity, lookup, mode));
-  const readOnly = new Set(
-    entity.fields
-      .filter((f) => f.kind === 'formula' || f.kind === 'sequence' || f.readOnly || f.actionOwned)
-      .map((f) => f.name),
-  );
+  const readOnly = new Set(entity.fields.filter((f) => !isWritable(f, mode)).map((f) => f.name));
   return (input, locale) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       return [{ field: '', code: 'type', message: fieldMessage('type', locale, { type: 'object' }) }];

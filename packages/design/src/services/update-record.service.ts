@@ -143,7 +143,9 @@ function checked(
   input: UpdateInput,
 ): { patch: RecordData; decision: AccessDecision } {
   const decision = requireAccess(ctx.access, entity.def.name, 'update');
-  const errors = entity.validateUpdate(input.patch, ctx.locale);
+  // Inside the entity's own declared action, its action-owned fields (a status) may be written.
+  const byAction = ctx.inAction?.entity === entity.def.name && ctx.inAction.id === input.id;
+  const errors = (byAction ? entity.validateActionUpdate : entity.validateUpdate)(input.patch, ctx.locale);
   if (errors.length > 0) throw validationError(errors);
   checkWritableFields(decision, entity, input.patch as RecordData, {
     access: ctx.access,
