@@ -15,6 +15,7 @@ import {
   type RequestMeta,
 } from '@tenon/identity';
 import type { FastifyRequest } from 'fastify';
+import type { HardeningConfig } from './hardening/index.ts';
 
 /** What every route needs; built once by the composition root. */
 export type ServerDeps = {
@@ -26,6 +27,8 @@ export type ServerDeps = {
   dataDir: string;
   identity: IdentityDeps;
   auth: Authenticator;
+  /** Rate limits, CORS, HSTS and body sizes; absent fields take the defaults of `HARDENING_DEFAULTS`. */
+  hardening?: HardeningConfig;
 };
 
 declare module 'fastify' {

@@ -14,6 +14,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordContext, type ServerDeps } from '../context.ts';
 import { send } from '../envelope.ts';
+import { malformedMultipart } from './files.routes.ts';
 
 /** An import file is read whole, then checked row by row: a smaller bound than attachments have. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -61,14 +62,15 @@ export function transferRoutes(app: FastifyInstance, deps: ServerDeps): void {
     // Refused before the upload is read.
     requireAccess(ctx.access, entity.def.name, 'import');
     const part = request.isMultipart()
-      ? await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } })
+      ? await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }).catch(malformedMultipart)
       : undefined;
     if (part?.fieldname !== 'file')
       throw new AppError(CoreErrors.BAD_REQUEST, {
         reason: 'send the CSV or .xlsx file as multipart/form-data field "file"',
       });
     const file = await part.toBuffer().catch((err: { code?: string }) => {
-      throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? new AppError(CoreErrors.PAYLOAD_TOO_LARGE) : err;
+      if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(CoreErrors.PAYLOAD_TOO_LARGE);
+      return malformedMultipart(err);
     });
     const result = await importRecords(ctx, { entity, file, dryRun, skipInvalid });
     return send(reply, result, !dryRun && result.created > 0 ? 201 : 200);
