@@ -18,7 +18,9 @@ const USAGE = `Usage: tenon <command>
                                   a user with a membership (without --password: a one-time password)
   demo [--tenant t]               load demo definitions and records
 Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT, TENON_ADMIN_USER,
-  TENON_ADMIN_PASSWORD, TENON_JWT_SECRET`;
+  TENON_ADMIN_PASSWORD, TENON_JWT_SECRET, TENON_ENCRYPTION_KEY, REDIS_URL, TENON_RATE_LIMIT_API,
+  TENON_RATE_LIMIT_AUTH, TENON_CORS_ORIGINS, TENON_HSTS, TENON_BODY_LIMIT_MB, TENON_FILE_LIMIT_MB,
+  TENON_TRUST_PROXY (see README.md)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
