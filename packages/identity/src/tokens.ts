@@ -2,7 +2,7 @@
  * Access tokens: short-lived JWTs (HS256 only; exp, nbf, iss, aud checked). Refresh and API tokens:
  * random secrets of which only a SHA-256 hash is stored.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const ISSUER = 'tenon';
@@ -19,6 +19,17 @@ export type AccessClaims = {
   scp?: string[];
 };
 
+/** The HMAC key imported once per key (importing it on every call costs more than the check itself). */
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+function keyObject(key: Uint8Array): KeyObject {
+  let imported = keyObjects.get(key);
+  if (!imported) {
+    imported = createSecretKey(key);
+    keyObjects.set(key, imported);
+  }
+  return imported;
+}
+
 export async function signAccessToken(key: Uint8Array, claims: AccessClaims, now: Date): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
   return new SignJWT({ ...claims })
@@ -28,7 +39,7 @@ export async function signAccessToken(key: Uint8Array, claims: AccessClaims, now
     .setIssuedAt(iat)
     .setNotBefore(iat)
     .setExpirationTime(iat + ACCESS_TOKEN_SECONDS)
-    .sign(key);
+    .sign(keyObject(key));
 }
 
 /** The claims of a valid token, or null for anything forged, expired, early, or meant for someone else. */
@@ -38,7 +49,7 @@ export async function verifyAccessToken(
   now: Date,
 ): Promise<AccessClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, {
+    const { payload } = await jwtVerify(token, keyObject(key), {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,

@@ -11,7 +11,7 @@ import { ADMIN_ROLE, compilePolicy, type Principal, type RoleDef } from '../poli
 import { loadRoles } from '../repositories/role.repository.ts';
 import { findApiToken, isSessionActive } from '../repositories/session.repository.ts';
 import { findUserById, membershipsOf } from '../repositories/user.repository.ts';
-import { tokenHash, verifyAccessToken } from '../tokens.ts';
+import { type AccessClaims, tokenHash, verifyAccessToken } from '../tokens.ts';
 
 export const CACHE_MS = 30_000;
 
@@ -70,6 +70,7 @@ export class Authenticator {
   private readonly sessions = new TtlCache<boolean>(CACHE_MS);
   private readonly roles = new TtlCache<{ roles: RoleDef[]; version: number }>(CACHE_MS);
   private readonly policies = new Map<string, AccessPolicy>();
+  private readonly tokens = new Map<string, { claims: AccessClaims; exp: number; nbf: number }>();
   private readonly tenants = new TtlCache<Tenant | null>(CACHE_MS);
 
   constructor(private readonly deps: IdentityDeps) {}
@@ -120,9 +121,22 @@ export class Authenticator {
     return token.startsWith('tna_') ? this.fromApiToken(token) : this.fromAccessToken(token);
   }
 
+  /** A token's signature is checked once; its time window on every use. */
+  private async verified(token: string, now: Date): Promise<AccessClaims | null> {
+    const seconds = now.getTime() / 1000;
+    const hit = this.tokens.get(token);
+    if (hit) return hit.nbf <= seconds && seconds < hit.exp ? hit.claims : null;
+    const claims = await verifyAccessToken(this.deps.key, token, now);
+    if (!claims) return null;
+    const { exp, nbf } = claims as AccessClaims & { exp: number; nbf: number };
+    if (this.tokens.size >= 10_000) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(token, { claims, exp, nbf });
+    return claims;
+  }
+
   private async fromAccessToken(token: string): Promise<Authenticated> {
     const now = this.deps.clock.now();
-    const claims = await verifyAccessToken(this.deps.key, token, now);
+    const claims = await this.verified(token, now);
     if (!claims) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
     if (claims.sid) {
       const active = await this.sessions.get(claims.sid, now.getTime(), () =>
