@@ -1,5 +1,6 @@
 /** The audit trail: a record's history (for whoever may read the record) and a user's activity. */
-import { AppError, CoreErrors } from '@tenon/core';
+import { AppError, CoreErrors, isUuid } from '@tenon/core';
+import { PLATFORM_SCHEMA, sql } from '@tenon/db';
 import {
   type AccessPolicy,
   type AuditRecord,
@@ -56,7 +57,19 @@ export function auditRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const auth = authOf(request);
     if (request.params.userId !== auth.principal.userId) requirePlatform(request, '$audit', 'read');
     const entries = await readAudit(deps.db, auth.tenant.schemaName, { userId: request.params.userId });
-    const items = visibleEntries(auth.policy, await deps.metamodels.forTenant(auth.tenant), entries);
+    const records = visibleEntries(auth.policy, await deps.metamodels.forTenant(auth.tenant), entries);
+    // Sign-ins, sign-outs, failed sign-ins and MFA changes in this tenant, from the platform's log.
+    const { rows: signIns } = isUuid(request.params.userId)
+      ? await deps.db.run<AuditRecord>(sql`
+          SELECT id, at, user_id::text AS "userId", username, event AS action, NULL AS entity, NULL AS "recordId",
+            NULL AS changes, ip, user_agent AS "userAgent", trace_id AS "traceId"
+          FROM ${sql.id(PLATFORM_SCHEMA, 'auth_event')}
+          WHERE user_id = ${request.params.userId} AND (tenant_id = ${auth.tenant.id} OR tenant_id IS NULL)
+          ORDER BY at DESC LIMIT 200`)
+      : { rows: [] };
+    const items = [...records, ...signIns]
+      .sort((a, b) => (String(a.at) < String(b.at) ? 1 : String(a.at) > String(b.at) ? -1 : 0))
+      .slice(0, 200);
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 }

@@ -5,12 +5,37 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, CoreErrors, isUuid, newId } from '@tenon/core';
 import { sql } from '@tenon/db';
-import type { FastifyInstance } from 'fastify';
-import { type ServerDeps, tenantOf } from '../context.ts';
+import { filterSql } from '@tenon/design';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
 
 /** The default; `hardening.fileLimit` (TENON_FILE_LIMIT_MB) sets another. */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+/**
+ * A file may be downloaded by whoever uploaded it, or by a user who may read a record it is attached
+ * to (the entity's read permission and row condition apply), so no file is reachable around access.
+ */
+async function mayDownload(deps: ServerDeps, request: FastifyRequest, file: FileRow): Promise<boolean> {
+  const auth = authOf(request);
+  if (file.created_by === auth.principal.userId) return true;
+  const metamodel = await deps.metamodels.forTenant(auth.tenant);
+  for (const stored of metamodel.definitions()) {
+    const entity = metamodel.find(stored.def.name);
+    if (!entity) continue;
+    for (const field of entity.columnFields) {
+      if (field.kind !== 'attachment') continue;
+      const decision = auth.policy.decide(entity.def.name, 'read');
+      if (!decision.allowed || decision.hiddenFields.has(field.name)) continue;
+      const { rows } = await deps.db.run(sql`
+        SELECT 1 FROM ${sql.id(entity.tenant.schemaName, entity.def.name)} AS t
+        WHERE ${sql.id('t', field.name)} = ${file.id} AND ${filterSql(metamodel, entity, 't', decision.rowFilter)} LIMIT 1`);
+      if (rows.length > 0) return true;
+    }
+  }
+  return false;
+}
 
 type FileRow = {
   id: string;
@@ -19,6 +44,7 @@ type FileRow = {
   size: string;
   sha256: string;
   storage_path: string;
+  created_by: string | null;
 };
 
 /** Busboy's errors (no boundary, truncated body...) are plain Errors: the client's fault, a 400. */
@@ -51,8 +77,8 @@ export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const id = newId();
     const name = part.filename.slice(0, 255) || 'file';
     await deps.db.run(sql`
-      INSERT INTO ${sql.id(tenant.schemaName, '_file')} (id, name, content_type, size, sha256, storage_path)
-      VALUES (${id}, ${name}, ${part.mimetype}, ${content.length}, ${sha256}, ${relative})`);
+      INSERT INTO ${sql.id(tenant.schemaName, '_file')} (id, name, content_type, size, sha256, storage_path, created_by)
+      VALUES (${id}, ${name}, ${part.mimetype}, ${content.length}, ${sha256}, ${relative}, ${authOf(request).principal.userId})`);
     return send(reply, { id, name, contentType: part.mimetype, size: content.length, sha256 }, 201);
   });
 
@@ -63,7 +89,8 @@ export function fileRoutes(app: FastifyInstance, deps: ServerDeps): void {
       ? await deps.db.run<FileRow>(sql`SELECT * FROM ${sql.id(tenant.schemaName, '_file')} WHERE id = ${id}`)
       : { rows: [] };
     const file = rows[0];
-    if (!file) throw new AppError(CoreErrors.NOT_FOUND, { what: `file ${id}` });
+    if (!file || !(await mayDownload(deps, request, file)))
+      throw new AppError(CoreErrors.NOT_FOUND, { what: `file ${id}` });
     reply.header('content-type', file.content_type);
     reply.header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`);
     return reply.send(createReadStream(join(deps.dataDir, 'files', file.storage_path)));
