@@ -60,6 +60,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function assertEnvelope(req: FuzzRequest, res: FuzzResponse): void {
   const what = describeRequest(req, res);
   assert.ok(res.status < 500, `5xx: ${what}`);
+  // A path like /api/v1/../.. resolves outside the API (to the home page): only "no 5xx" applies there.
+  if (!new URL(req.url, 'http://tenon.test').pathname.startsWith('/api/')) return;
   assert.match(String(res.headers['content-type']), /^application\/json/, `not JSON: ${what}`);
   const b = res.body;
   assert.equal(typeof b, 'object', what);
@@ -113,11 +115,12 @@ export async function fuzz<T>(
   numRuns: number,
   check: (input: T) => Promise<void>,
 ) {
-  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+  // A fixed seed keeps CI repeatable; set FUZZ_SEED (and FUZZ_RUNS) to explore further.
+  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261126;
   const factor = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 1;
   await fc.assert(fc.asyncProperty(arbitrary, check), {
     numRuns: Math.max(1, Math.round(numRuns * factor)),
-    ...(seed === undefined ? {} : { seed }),
+    seed,
     // Shrinking would replay requests against a database that has moved on: report the first failure.
     endOnFailure: true,
   });
