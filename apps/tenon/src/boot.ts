@@ -36,6 +36,7 @@ export type System = {
 export async function openSystem(config: Config): Promise<System> {
   mkdirSync(config.dataDir, { recursive: true });
   registerMigrations(identityMigrations);
+  for (const mod of modules) if (mod.migrations) registerMigrations(mod.migrations);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migratePlatform(db);
   await migrateAllTenants(db);

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '@tenon/core';
 import { type Database, migratePlatform, registerMigrations, type Tenant } from '@tenon/db';
 import { createTestTenant, openTestDatabase } from '@tenon/db/testing';
-import { ActionRegistry, applyDefinitions, createFieldCipher, MetamodelCache } from '@tenon/design';
+import {
+  ActionRegistry,
+  applyDefinitions,
+  createFieldCipher,
+  MetamodelCache,
+  type ModuleDefinition,
+} from '@tenon/design';
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app.ts';
@@ -60,9 +66,13 @@ export async function createTestServer(
     hardening?: HardeningConfig;
     /** TENON_ENCRYPTION_KEY of this server (32 bytes, base64 or hex); none = encrypted fields refused. */
     encryptionKey?: string;
+    /** Modules to install, as the composition root does: their migrations, actions and entities. */
+    modules?: ModuleDefinition[];
   } = {},
 ): Promise<TestServer> {
+  const modules = options.modules ?? [];
   registerMigrations(identityMigrations);
+  for (const mod of modules) if (mod.migrations) registerMigrations(mod.migrations);
   const db = options.db ?? (await openTestDatabase());
   // A database opened by the caller was migrated before identity's migrations were registered.
   if (options.db) await migratePlatform(db);
@@ -76,10 +86,21 @@ export async function createTestServer(
     clock: options.clock ?? systemClock,
     key: new TextEncoder().encode(`test-key-${tenant.name}`),
   };
+  const actions = new ActionRegistry();
+  for (const mod of modules) {
+    mod.registerActions?.(actions);
+    if (mod.entities.length > 0) {
+      await applyDefinitions(db, await metamodels.forTenant(tenant), mod.entities, {
+        mode: 'upsert',
+        source: `module:${mod.name}`,
+      });
+      metamodels.invalidate(tenant.name);
+    }
+  }
   const deps: ServerDeps = {
     db,
     metamodels,
-    actions: new ActionRegistry(),
+    actions,
     clock: identity.clock,
     dataDir,
     identity,
