@@ -112,7 +112,46 @@ export const tenantMigrations: Migration[] = [
       ...appendOnly(s, '_audit'),
     ],
   },
+  {
+    // The transactional outbox: events written in the same transaction as the change they describe,
+    // delivered at least once by the kernel's dispatcher, then deleted (the audit log is the history).
+    id: '0003-outbox',
+    statements: (s) => [
+      sql`CREATE TABLE ${sql.id(s, '_outbox')} (
+        id bigserial PRIMARY KEY,
+        topic text NOT NULL,
+        entity text,
+        record_id uuid,
+        payload jsonb NOT NULL DEFAULT '{}',
+        actor jsonb NOT NULL DEFAULT '{}',
+        cause jsonb NOT NULL DEFAULT '{}',
+        trace_id text,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        available_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text
+      )`,
+      sql`CREATE INDEX ${sql.id('ix_outbox_available')} ON ${sql.id(s, '_outbox')} (available_at, id)`,
+      sql`CREATE TABLE ${sql.id(s, '_outbox_dead')} (
+        id bigint PRIMARY KEY,
+        topic text NOT NULL,
+        entity text,
+        record_id uuid,
+        payload jsonb NOT NULL,
+        actor jsonb NOT NULL,
+        cause jsonb NOT NULL,
+        trace_id text,
+        created_at timestamptz NOT NULL,
+        failed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        attempts integer NOT NULL,
+        last_error text
+      )`,
+    ],
+  },
 ];
+
+/** The channel on which a committed outbox write is announced; the payload is the tenant schema. */
+export const OUTBOX_CHANNEL = 'tenon_outbox';
 
 async function applyMigrations(tx: Tx, schema: string, migrations: Migration[]): Promise<string[]> {
   await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${`tenon.migrate.${schema}`}))`);

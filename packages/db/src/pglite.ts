@@ -60,6 +60,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
           }),
         options.retries ?? 4,
       ),
+    listen: async (channel, onNotify) => {
+      const stop = await mutex.run(() => pglite.listen(channel, onNotify));
+      return () => mutex.run(stop);
+    },
     statementCount: () => statements,
     close: async () => {
       await mutex.run(() => pglite.close());

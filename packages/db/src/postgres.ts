@@ -24,6 +24,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
     options: '-c TimeZone=UTC',
   });
   let statements = 0;
+  const listeners = new Set<pg.Client>();
 
   const over = (client: pg.Pool | pg.PoolClient) =>
     executorOver(
@@ -69,7 +70,25 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
           throw err;
         }
       }, txOptions.retries ?? 4),
+    listen: async (channel, onNotify) => {
+      const client = new pg.Client({ connectionString: options.connectionString });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      // A dropped listener connection must not crash the process; its owner polls as well.
+      client.on('error', () => {});
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
     statementCount: () => statements,
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
   };
 }

@@ -30,6 +30,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export type Database = Executor & {
   readonly kind: DatabaseKind;
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * LISTEN on a channel: `onNotify` receives each NOTIFY payload after its transaction commits. On
+   * PostgreSQL this holds one dedicated connection per channel; the returned function stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Statements sent so far (for metrics and the statements-per-request benchmark). */
   statementCount(): number;
   close(): Promise<void>;

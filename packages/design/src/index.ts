@@ -12,6 +12,7 @@ export * from './records/audit.ts';
 export * from './records/context.ts';
 export * from './records/encryption.ts';
 export * from './records/enforce.ts';
+export * from './records/events.ts';
 export * from './records/filters.ts';
 export { ImportErrors } from './records/import-rows.ts';
 export * from './records/read-records.ts';

@@ -5,6 +5,7 @@
 import { newId } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 import type { Actor } from './context.ts';
+import { type EventCause, eventsOfAudit, notifyOutbox, outboxInsert } from './events.ts';
 import type { RecordData } from './row-mapping.ts';
 
 export type AuditEntry = {
@@ -33,11 +34,16 @@ export function diffRecords(
   return Object.keys(a).length === 0 ? null : { before: b, after: a };
 }
 
+/**
+ * Appends audit entries and the record events they stand for, in one statement: the audit rows, the
+ * outbox rows and the dispatcher's wake-up (delivered at commit).
+ */
 export async function appendAudit(
   tx: Executor,
   schema: string,
   actor: Actor,
   entries: AuditEntry[],
+  cause?: EventCause,
 ): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map(
@@ -45,8 +51,15 @@ export async function appendAudit(
       ${e.changes === null ? null : JSON.stringify(e.changes)}::jsonb, ${actor.ip ?? null}, ${actor.userAgent ?? null},
       ${actor.traceId ?? null})`,
   );
-  await tx.run(sql`INSERT INTO ${sql.id(schema, '_audit')}
-    (id, user_id, username, action, entity, record_id, changes, ip, user_agent, trace_id) VALUES ${sql.join(rows)}`);
+  const audit = sql`INSERT INTO ${sql.id(schema, '_audit')}
+    (id, user_id, username, action, entity, record_id, changes, ip, user_agent, trace_id) VALUES ${sql.join(rows)}`;
+  const events = entries.flatMap(eventsOfAudit);
+  if (events.length === 0) {
+    await tx.run(audit);
+    return;
+  }
+  await tx.run(sql`WITH a AS (${audit}), o AS (${outboxInsert(schema, events, { actor, cause })})
+    ${notifyOutbox(schema)}`);
 }
 
 export type AuditRecord = {

@@ -2,6 +2,7 @@ import { type Clock, type Locale, systemClock } from '@tenon/core';
 import type { Database } from '@tenon/db';
 import type { TenantMetamodel } from '../registry.ts';
 import { type AccessPolicy, SYSTEM_ACCESS } from './access.ts';
+import type { EventCause } from './events.ts';
 
 /** Who acts, from where: stamped on records (`created_by`) and on every audit entry. */
 export type Actor = {
@@ -28,6 +29,8 @@ export type RecordContext = {
    * this record's changes, so the handler's update of it is not audited a second time.
    */
   inAction?: { entity: string; id: string };
+  /** Set when a rule writes: carried onto the events of its writes (cascade depth, loop detection). */
+  cause?: EventCause;
 };
 
 /** The value of `created_by` / `updated_by`. */

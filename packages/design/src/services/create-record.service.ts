@@ -75,14 +75,20 @@ async function insertChecked(
   const [created] = await insertRecords(tx, ctx, entity, [record]);
   const decision = ctx.access.decide(entity.def.name, 'create');
   await assertRowAllowed(tx, ctx.metamodel, entity, created!.id as string, decision);
-  await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-    {
-      action: 'create',
-      entity: entity.def.name,
-      recordId: created!.id as string,
-      changes: redactChanges(ctx.metamodel, entity, { after: created! }),
-    },
-  ]);
+  await appendAudit(
+    tx,
+    entity.tenant.schemaName,
+    ctx.actor,
+    [
+      {
+        action: 'create',
+        entity: entity.def.name,
+        recordId: created!.id as string,
+        changes: redactChanges(ctx.metamodel, entity, { after: created! }),
+      },
+    ],
+    ctx.cause,
+  );
   return writeResponse(ctx.access, ctx.metamodel, entity, created!);
 }
 

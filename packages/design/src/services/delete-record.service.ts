@@ -34,13 +34,19 @@ export function deleteRecord(
     } catch (err) {
       throw translateWriteError(err, entity, 'delete');
     }
-    await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-      {
-        action: 'delete',
-        entity: entity.def.name,
-        recordId: input.id,
-        changes: redactChanges(ctx.metamodel, entity, { before: current }),
-      },
-    ]);
+    await appendAudit(
+      tx,
+      entity.tenant.schemaName,
+      ctx.actor,
+      [
+        {
+          action: 'delete',
+          entity: entity.def.name,
+          recordId: input.id,
+          changes: redactChanges(ctx.metamodel, entity, { before: current }),
+        },
+      ],
+      ctx.cause,
+    );
   });
 }

@@ -162,9 +162,13 @@ export async function exportRecords(ctx: RecordContext, input: ExportInput): Pro
   const limit = input.maxRows ?? MAX_EXPORT_ROWS;
   const total = first.total ?? 0;
   if (total > limit) throw new AppError(ExportErrors.EXPORT_TOO_MANY_ROWS, { limit, total });
-  await appendAudit(ctx.db, entity.tenant.schemaName, ctx.actor, [
-    { action: 'export', entity: name, recordId: null, changes: { after: { format, rows: total } } },
-  ]);
+  await appendAudit(
+    ctx.db,
+    entity.tenant.schemaName,
+    ctx.actor,
+    [{ action: 'export', entity: name, recordId: null, changes: { after: { format, rows: total } } }],
+    ctx.cause,
+  );
 
   const header = columns.map((f) => escapeCell(columnHeader(entity, f.name, ctx.locale), false));
   const rows = pages(ctx, entity, { ...query, withTotal: false }, access, first);

@@ -139,7 +139,13 @@ export async function importRecords(ctx: RecordContext, input: ImportInput): Pro
       changes: redactChanges(ctx.metamodel, entity, { after: r }),
     }));
     for (let i = 0; i < entries.length; i += AUDIT_BATCH)
-      await appendAudit(tx, entity.tenant.schemaName, ctx.actor, entries.slice(i, i + AUDIT_BATCH));
+      await appendAudit(
+        tx,
+        entity.tenant.schemaName,
+        ctx.actor,
+        entries.slice(i, i + AUDIT_BATCH),
+        ctx.cause,
+      );
     return result;
   };
 

@@ -34,13 +34,19 @@ export async function runAction(
     inAction: { entity: entity.def.name, id },
   };
   const after = await handler({ tx, ctx: handlerCtx, entity, record: current, body: input.body });
-  await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-    {
-      action: `action:${action}`,
-      entity: entity.def.name,
-      recordId: id,
-      changes: redactChanges(ctx.metamodel, entity, diffRecords(current, after)),
-    },
-  ]);
+  await appendAudit(
+    tx,
+    entity.tenant.schemaName,
+    ctx.actor,
+    [
+      {
+        action: `action:${action}`,
+        entity: entity.def.name,
+        recordId: id,
+        changes: redactChanges(ctx.metamodel, entity, diffRecords(current, after)),
+      },
+    ],
+    ctx.cause,
+  );
   return writeResponse(ctx.access, ctx.metamodel, entity, after);
 }

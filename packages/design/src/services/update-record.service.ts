@@ -218,14 +218,20 @@ async function applyUpdate(
     // Inside a declared action, the action's entry records this record's changes (one entry per write).
     const auditedByAction = ctx.inAction?.entity === entity.def.name && ctx.inAction.id === input.id;
     if (changes && !auditedByAction) {
-      await appendAudit(tx, entity.tenant.schemaName, ctx.actor, [
-        {
-          action: 'update',
-          entity: entity.def.name,
-          recordId: input.id,
-          changes: redactChanges(ctx.metamodel, entity, changes),
-        },
-      ]);
+      await appendAudit(
+        tx,
+        entity.tenant.schemaName,
+        ctx.actor,
+        [
+          {
+            action: 'update',
+            entity: entity.def.name,
+            recordId: input.id,
+            changes: redactChanges(ctx.metamodel, entity, changes),
+          },
+        ],
+        ctx.cause,
+      );
     }
     return writeResponse(ctx.access, ctx.metamodel, entity, out);
   } catch (err) {
