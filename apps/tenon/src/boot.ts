@@ -12,7 +12,13 @@ import {
   registerMigrations,
   type Tenant,
 } from '@tenon/db';
-import { ActionRegistry, applyDefinitions, createFieldCipher, MetamodelCache } from '@tenon/design';
+import {
+  ActionRegistry,
+  applyDefinitions,
+  createFieldCipher,
+  MetamodelCache,
+  ObjectKindRegistry,
+} from '@tenon/design';
 import {
   Authenticator,
   ensureTenantAdmin,
@@ -29,6 +35,7 @@ export type System = {
   db: Database;
   metamodels: MetamodelCache;
   actions: ActionRegistry;
+  objectKinds: ObjectKindRegistry;
   identity: IdentityDeps;
   config: Config;
 };
@@ -45,7 +52,8 @@ export async function openSystem(config: Config): Promise<System> {
   const identity = { db, clock: systemClock, key: await signingKey(db, config.jwtSecret) };
   // Encrypted fields (decision 0005): one key for the process, carried by each tenant's metamodel.
   const cipher = config.encryptionKey ? createFieldCipher(config.encryptionKey) : null;
-  return { db, metamodels: new MetamodelCache(db, { cipher }), actions, identity, config };
+  const objectKinds = new ObjectKindRegistry();
+  return { db, metamodels: new MetamodelCache(db, { cipher }), actions, objectKinds, identity, config };
 }
 
 /**
@@ -89,6 +97,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       db: system.db,
       metamodels: system.metamodels,
       actions: system.actions,
+      objectKinds: system.objectKinds,
       clock: system.identity.clock,
       dataDir: system.config.dataDir,
       identity: system.identity,

@@ -148,6 +148,34 @@ export const tenantMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    // Design-side definitions other than entities (services, rules, resource types, forms, menus):
+    // one row per (kind, name), versioned with their history like entity definitions.
+    id: '0004-meta-objects',
+    statements: (s) => [
+      sql`CREATE TABLE ${sql.id(s, '_meta_object')} (
+        kind text NOT NULL,
+        name text NOT NULL,
+        definition jsonb NOT NULL,
+        version integer NOT NULL,
+        source text NOT NULL,
+        updated_by text,
+        ${AUDIT_COLUMNS},
+        PRIMARY KEY (kind, name)
+      )`,
+      sql`CREATE TABLE ${sql.id(s, '_meta_object_history')} (
+        id uuid PRIMARY KEY,
+        kind text NOT NULL,
+        name text NOT NULL,
+        version integer NOT NULL,
+        definition jsonb,
+        changed_by text,
+        changed_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (kind, name, version)
+      )`,
+      ...appendOnly(s, '_meta_object_history'),
+    ],
+  },
 ];
 
 /** The channel on which a committed outbox write is announced; the payload is the tenant schema. */

@@ -38,4 +38,30 @@ export const MetaErrors = defineErrors({
     'zh-CN': '实体 {entity} 仍被 {by} 引用',
     en: 'Entity {entity} is still used by {by}',
   },
+  META_OBJECT_KIND_UNKNOWN: {
+    status: 404,
+    'zh-CN': '未知的定义类型：{kind}',
+    en: 'Unknown kind of definition: {kind}',
+  },
+  META_OBJECT_NOT_FOUND: { status: 404, 'zh-CN': '定义不存在：{kind} {name}', en: 'Unknown {kind}: {name}' },
+  META_OBJECT_EXISTS: {
+    status: 409,
+    'zh-CN': '定义已存在：{kind} {name}',
+    en: '{kind} already exists: {name}',
+  },
+  META_OBJECT_INVALID: {
+    status: 422,
+    'zh-CN': '定义无效：{kind} {name}',
+    en: 'Invalid {kind} definition: {name}',
+  },
+  META_OBJECT_VERSION_CONFLICT: {
+    status: 412,
+    'zh-CN': '定义已被他人修改（当前版本 {version}），请刷新后重试',
+    en: 'The definition was changed meanwhile (now version {version}); reload and try again',
+  },
+  META_OBJECT_OWNED_BY_MODULE: {
+    status: 409,
+    'zh-CN': '定义 {kind} {name} 属于模块 {module}，不能删除',
+    en: '{kind} {name} belongs to module {module} and cannot be deleted',
+  },
 });

@@ -13,6 +13,7 @@ import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
+import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
@@ -54,6 +55,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   authRoutes(app, deps);
   securityRoutes(app, deps);
   metaRoutes(app, deps);
+  metaObjectRoutes(app, deps);
   fileRoutes(app, deps);
   auditRoutes(app, deps);
   transferRoutes(app, deps);

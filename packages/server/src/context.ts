@@ -3,6 +3,7 @@ import type { Database, Tenant } from '@tenon/db';
 import {
   type ActionRegistry,
   type MetamodelCache,
+  type ObjectKindRegistry,
   type RecordContext,
   requireAccess,
   type TenantMetamodel,
@@ -22,6 +23,8 @@ export type ServerDeps = {
   db: Database;
   metamodels: MetamodelCache;
   actions: ActionRegistry;
+  /** Kinds of design objects besides entities (services, rules, resource types, ...). */
+  objectKinds: ObjectKindRegistry;
   clock: Clock;
   /** Tenon's data directory (files under `<dataDir>/files`). */
   dataDir: string;

@@ -11,6 +11,7 @@ import {
   createFieldCipher,
   MetamodelCache,
   type ModuleDefinition,
+  ObjectKindRegistry,
 } from '@tenon/design';
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -68,6 +69,8 @@ export async function createTestServer(
     encryptionKey?: string;
     /** Modules to install, as the composition root does: their migrations, actions and entities. */
     modules?: ModuleDefinition[];
+    /** Kinds of design objects (the kernel registers services, rules and resource types). */
+    objectKinds?: ObjectKindRegistry;
   } = {},
 ): Promise<TestServer> {
   const modules = options.modules ?? [];
@@ -101,6 +104,7 @@ export async function createTestServer(
     db,
     metamodels,
     actions,
+    objectKinds: options.objectKinds ?? new ObjectKindRegistry(),
     clock: identity.clock,
     dataDir,
     identity,

@@ -24,7 +24,7 @@ type ActionParams = RecordParams & { action: string };
 const etag = (version: unknown) => `"${String(version)}"`;
 
 /** If-Match: `"3"`, `W/"3"` or `3`; absent = no check. */
-function expectedVersion(request: FastifyRequest): number | null {
+export function expectedVersion(request: FastifyRequest): number | null {
   const header = request.headers['if-match'];
   if (header === undefined || header === '*') return null;
   const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
