@@ -1,1 +1,5 @@
-export {};
+export * from './definitions/kernel-definitions.ts';
+export * from './env.ts';
+export type * from './events/types.ts';
+export * from './processes/process.migrations.ts';
+export * from './types.ts';
