@@ -26,6 +26,7 @@ import {
   identityMigrations,
   signingKey,
 } from '@tenon/identity';
+import { Kernel } from '@tenon/kernel';
 import { buildApp } from '@tenon/server';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -36,6 +37,7 @@ export type System = {
   metamodels: MetamodelCache;
   actions: ActionRegistry;
   objectKinds: ObjectKindRegistry;
+  kernel: Kernel;
   identity: IdentityDeps;
   config: Config;
 };
@@ -53,7 +55,16 @@ export async function openSystem(config: Config): Promise<System> {
   // Encrypted fields (decision 0005): one key for the process, carried by each tenant's metamodel.
   const cipher = config.encryptionKey ? createFieldCipher(config.encryptionKey) : null;
   const objectKinds = new ObjectKindRegistry();
-  return { db, metamodels: new MetamodelCache(db, { cipher }), actions, objectKinds, identity, config };
+  const kernel = new Kernel({ db, objectKinds, clock: systemClock });
+  return {
+    db,
+    metamodels: new MetamodelCache(db, { cipher }),
+    actions,
+    objectKinds,
+    kernel,
+    identity,
+    config,
+  };
 }
 
 /**
@@ -98,6 +109,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       metamodels: system.metamodels,
       actions: system.actions,
       objectKinds: system.objectKinds,
+      kernel: system.kernel,
       clock: system.identity.clock,
       dataDir: system.config.dataDir,
       identity: system.identity,

@@ -1,5 +1,6 @@
 export * from './definitions/kernel-definitions.ts';
 export * from './env.ts';
 export type * from './events/types.ts';
+export * from './kernel.ts';
 export * from './processes/process.migrations.ts';
 export * from './types.ts';

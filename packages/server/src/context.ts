@@ -15,6 +15,7 @@ import {
   IdentityErrors,
   type RequestMeta,
 } from '@tenon/identity';
+import type { Kernel } from '@tenon/kernel';
 import type { FastifyRequest } from 'fastify';
 import type { HardeningConfig } from './hardening/index.ts';
 
@@ -25,6 +26,8 @@ export type ServerDeps = {
   actions: ActionRegistry;
   /** Kinds of design objects besides entities (services, rules, resource types, ...). */
   objectKinds: ObjectKindRegistry;
+  /** Processes, task lists, live events (routes of the kernel use it). */
+  kernel: Kernel;
   clock: Clock;
   /** Tenon's data directory (files under `<dataDir>/files`). */
   dataDir: string;

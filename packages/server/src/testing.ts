@@ -14,6 +14,7 @@ import {
   ObjectKindRegistry,
 } from '@tenon/design';
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
+import { Kernel } from '@tenon/kernel';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app.ts';
 import type { ServerDeps } from './context.ts';
@@ -71,6 +72,8 @@ export async function createTestServer(
     modules?: ModuleDefinition[];
     /** Kinds of design objects (the kernel registers services, rules and resource types). */
     objectKinds?: ObjectKindRegistry;
+    /** The kernel the routes use; default one over this server's database and object kinds. */
+    kernel?: Kernel;
   } = {},
 ): Promise<TestServer> {
   const modules = options.modules ?? [];
@@ -100,11 +103,13 @@ export async function createTestServer(
       metamodels.invalidate(tenant.name);
     }
   }
+  const objectKinds = options.objectKinds ?? new ObjectKindRegistry();
   const deps: ServerDeps = {
     db,
     metamodels,
     actions,
-    objectKinds: options.objectKinds ?? new ObjectKindRegistry(),
+    objectKinds,
+    kernel: options.kernel ?? new Kernel({ db, objectKinds, clock: identity.clock }),
     clock: identity.clock,
     dataDir,
     identity,

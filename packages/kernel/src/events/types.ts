@@ -28,3 +28,17 @@ export type EventHandler = {
   name: string;
   handle(tx: Tx, event: KernelEvent): Promise<void>;
 };
+
+/** An event as live subscribers (SSE) receive it, on every app instance. */
+export type LiveEvent = {
+  topic: string;
+  entity: string | null;
+  recordId: string | null;
+  payload: Record<string, unknown>;
+  at: string;
+};
+
+/** Fan-out of live events to this process's subscribers, per tenant schema. */
+export type LiveSubscriber = {
+  subscribe(schema: string, fn: (event: LiveEvent) => void): () => void;
+};
