@@ -18,6 +18,7 @@ import {
   createFieldCipher,
   MetamodelCache,
   ObjectKindRegistry,
+  watchDefinitionChanges,
 } from '@tenon/design';
 import {
   Authenticator,
@@ -118,6 +119,9 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
     },
     { logLevel: system.config.logLevel },
   );
+  // Other instances may change definitions: drop what this one cached when they do.
+  const stopWatching = await watchDefinitionChanges(system.db, system);
+  app.addHook('onClose', stopWatching);
   const address = await app.listen({ port: system.config.port, host: system.config.host });
   return { app, address };
 }

@@ -32,6 +32,7 @@ export * from './services/import-records.service.ts';
 export * from './services/run-action.service.ts';
 export * from './services/save-object.service.ts';
 export * from './services/update-record.service.ts';
+export * from './store/definition-changes.ts';
 export * from './store/definition-store.ts';
 export * from './types.ts';
 export * from './validate-definition.ts';

@@ -2,6 +2,7 @@
  * Changing the metamodel: normalise the definitions, diff them into a DDL plan, refuse data loss
  * unless confirmed, then run the DDL and store the new versions in one transaction.
  */
+
 import { AppError, canonicalJson } from '@tenon/core';
 import { compile, type Database, isRetryable, type RawBuilder, sql } from '@tenon/db';
 import { tableModelOf } from '../ddl/physical.ts';
@@ -11,6 +12,7 @@ import { MetaErrors } from '../errors.ts';
 import { missingKeyProblems } from '../records/encryption.ts';
 import type { TenantMetamodel } from '../registry.ts';
 import { resolveEntity } from '../resolve.ts';
+import { announceDefinitionChange } from '../store/definition-changes.ts';
 import { saveDefinition } from '../store/definition-store.ts';
 import type { EntityDef } from '../types.ts';
 import { normalizeEntity } from '../validate-definition.ts';
@@ -209,6 +211,7 @@ export async function applyDefinitions(
 
   await db.transaction(async (tx) => {
     await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${`tenon.meta.${schema}`}))`);
+    await announceDefinitionChange(tx, metamodel.tenant.name, 'entity');
     // The plan was made from `current`: refuse it if another change was applied meanwhile.
     const stored = await tx.run<{ name: string; version: number }>(
       sql`SELECT name, version FROM ${sql.id(schema, '_meta_entity')}`,

@@ -5,6 +5,7 @@ import { MetaErrors } from '../errors.ts';
 import type { ObjectKindRegistry } from '../objects/object-kinds.ts';
 import { loadObjects, lockObject, type StoredObject, writeObject } from '../objects/object-store.ts';
 import type { TenantMetamodel } from '../registry.ts';
+import { announceDefinitionChange } from '../store/definition-changes.ts';
 
 export type SaveObjectInput = {
   kinds: ObjectKindRegistry;
@@ -64,6 +65,7 @@ export async function saveObject(db: Database, input: SaveObjectInput): Promise<
       updatedBy: input.user ?? null,
     };
     if (input.dryRun) return { object, changed: true };
+    await announceDefinitionChange(tx, input.metamodel.tenant.name, input.kind);
     await writeObject(tx, schema, {
       ...key,
       definition: value,
@@ -101,6 +103,7 @@ export async function deleteObject(
     if (input.expectedVersion != null && input.expectedVersion !== current.version) {
       throw new AppError(MetaErrors.META_OBJECT_VERSION_CONFLICT, { version: current.version });
     }
+    await announceDefinitionChange(tx, input.metamodel.tenant.name, input.kind);
     await writeObject(tx, schema, {
       ...key,
       definition: null,
