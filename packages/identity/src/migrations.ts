@@ -84,6 +84,13 @@ export const identityMigrations: MigrationSet = {
         sql`ALTER TABLE ${sql.id(s, 'membership')} ADD COLUMN IF NOT EXISTS disabled boolean NOT NULL DEFAULT false`,
       ],
     },
+    {
+      // The last TOTP time step accepted per user: a code is good once (no replay within its window).
+      id: 'identity-0003-mfa-last-step',
+      statements: (s) => [
+        sql`ALTER TABLE ${sql.id(s, 'user')} ADD COLUMN IF NOT EXISTS mfa_last_step bigint`,
+      ],
+    },
   ],
   tenant: [
     {

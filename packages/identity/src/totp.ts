@@ -22,10 +22,34 @@ export function totpUri(secret: string, label: string): string {
   return totp(secret, label).toString();
 }
 
+const PERIOD_MS = 30_000;
+
+/** The time step (counter) of `code` when it is valid now or one step either side; else null. */
+export function totpStep(secret: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp(secret, 'x').validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / PERIOD_MS) + delta;
+}
+
 /** True when `code` is valid now or one step either side. */
 export function checkTotp(secret: string, code: string, now: Date): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totp(secret, 'x').validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+  return totpStep(secret, code, now) !== null;
+}
+
+/**
+ * A code is accepted once (RFC 6238, 5.2): only a step later than the last one accepted for the
+ * user, so a code seen over someone's shoulder cannot be replayed within its window.
+ */
+export function acceptTotp(
+  user: { mfa_secret: string | null; mfa_last_step: string | number | null },
+  code: string,
+  now: Date,
+): number | null {
+  if (!user.mfa_secret) return null;
+  const step = totpStep(user.mfa_secret, code, now);
+  if (step === null) return null;
+  if (user.mfa_last_step !== null && step <= Number(user.mfa_last_step)) return null;
+  return step;
 }
 
 export function totpCodeAt(secret: string, now: Date): string {

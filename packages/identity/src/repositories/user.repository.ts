@@ -16,6 +16,8 @@ export type UserRow = {
   locked_until: string | null;
   mfa_secret: string | null;
   mfa_enabled: boolean;
+  /** The last TOTP step accepted (bigint, as text). */
+  mfa_last_step: string | null;
   recovery_codes: string[];
 };
 
@@ -65,11 +67,16 @@ export async function recordLoginFailure(db: Executor, id: string, lockedUntil: 
     updated_at = now() WHERE id = ${id}`);
 }
 
-export async function recordLoginSuccess(db: Executor, id: string, recoveryCodes?: string[]): Promise<void> {
+export async function recordLoginSuccess(
+  db: Executor,
+  id: string,
+  mfa: { recoveryCodes?: string[] | undefined; totpStep?: number | null | undefined } = {},
+): Promise<void> {
   const codes =
-    recoveryCodes === undefined ? sql`recovery_codes` : sql`${JSON.stringify(recoveryCodes)}::jsonb`;
+    mfa.recoveryCodes === undefined ? sql`recovery_codes` : sql`${JSON.stringify(mfa.recoveryCodes)}::jsonb`;
+  const step = mfa.totpStep == null ? sql`mfa_last_step` : sql`${mfa.totpStep}`;
   await db.run(sql`UPDATE ${T('user')} SET failed_logins = 0, locked_until = NULL, recovery_codes = ${codes},
-    updated_at = now() WHERE id = ${id}`);
+    mfa_last_step = ${step}, updated_at = now() WHERE id = ${id}`);
 }
 
 export async function setPassword(db: Executor, id: string, passwordHash: string): Promise<void> {
@@ -80,10 +87,11 @@ export async function setPassword(db: Executor, id: string, passwordHash: string
 export async function setMfa(
   db: Executor,
   id: string,
-  input: { secret: string | null; enabled: boolean; recoveryCodes: string[] },
+  input: { secret: string | null; enabled: boolean; recoveryCodes: string[]; lastStep?: number | null },
 ): Promise<void> {
   await db.run(sql`UPDATE ${T('user')} SET mfa_secret = ${input.secret}, mfa_enabled = ${input.enabled},
-    recovery_codes = ${JSON.stringify(input.recoveryCodes)}::jsonb, updated_at = now() WHERE id = ${id}`);
+    recovery_codes = ${JSON.stringify(input.recoveryCodes)}::jsonb, mfa_last_step = ${input.lastStep ?? null},
+    updated_at = now() WHERE id = ${id}`);
 }
 
 export async function setDisabled(db: Executor, id: string, disabled: boolean): Promise<void> {

@@ -1,10 +1,11 @@
 import { AppError } from '@tenon/core';
 import type { IdentityDeps, RequestMeta } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
-import { hashPassword, isStrongEnough, verifyPassword } from '../passwords.ts';
+import { hashPassword, isStrongEnough } from '../passwords.ts';
 import { recordAuthEvent, revokeAllOfUser } from '../repositories/session.repository.ts';
-import { findUserById, setPassword } from '../repositories/user.repository.ts';
+import { setPassword } from '../repositories/user.repository.ts';
 import type { Caller } from './manage-session.service.ts';
+import { verifyCurrentPassword } from './verify-current-password.ts';
 
 /** Changes the password; every other session of the user is signed out. */
 export async function changePassword(
@@ -13,10 +14,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const user = await findUserById(deps.db, caller.userId);
-  if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
-  }
+  const user = await verifyCurrentPassword(deps, caller, input.currentPassword, meta);
   if (!isStrongEnough(input.newPassword, user.username) || input.newPassword === input.currentPassword) {
     throw new AppError(IdentityErrors.AUTH_WEAK_PASSWORD);
   }

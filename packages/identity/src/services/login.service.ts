@@ -16,7 +16,7 @@ import {
   recordLoginSuccess,
 } from '../repositories/user.repository.ts';
 import { tokenHash } from '../tokens.ts';
-import { checkTotp } from '../totp.ts';
+import { acceptTotp } from '../totp.ts';
 import { issueTokens, type TokenPair } from './issue-tokens.ts';
 
 export type LoginInput = {
@@ -90,6 +90,7 @@ export async function login(deps: IdentityDeps, input: LoginInput, meta: Request
     }
 
     let recoveryCodes: string[] | undefined;
+    let totpStep: number | null = null;
     if (user.mfa_enabled) {
       if (input.recoveryCode) {
         const hash = tokenHash(input.recoveryCode.trim().toLowerCase());
@@ -101,13 +102,16 @@ export async function login(deps: IdentityDeps, input: LoginInput, meta: Request
         await event(tx, 'mfa_recovery_code_used', user.id, membership.tenant_id);
       } else if (!input.code) {
         return new AppError(IdentityErrors.AUTH_MFA_REQUIRED);
-      } else if (!checkTotp(user.mfa_secret!, input.code, now)) {
-        await fail('mfa_failed', membership.tenant_id);
-        return new AppError(IdentityErrors.AUTH_MFA_INVALID);
+      } else {
+        totpStep = acceptTotp(user, input.code, now);
+        if (totpStep === null) {
+          await fail('mfa_failed', membership.tenant_id);
+          return new AppError(IdentityErrors.AUTH_MFA_INVALID);
+        }
       }
     }
 
-    await recordLoginSuccess(tx, user.id, recoveryCodes);
+    await recordLoginSuccess(tx, user.id, { recoveryCodes, totpStep });
     const { sessionId: _, ...pair } = await issueTokens(
       tx,
       deps,

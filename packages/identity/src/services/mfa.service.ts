@@ -2,11 +2,11 @@
 import { AppError } from '@tenon/core';
 import type { IdentityDeps, RequestMeta } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
-import { verifyPassword } from '../passwords.ts';
 import { recordAuthEvent } from '../repositories/session.repository.ts';
 import { findUserById, setMfa } from '../repositories/user.repository.ts';
-import { checkTotp, newRecoveryCodes, newTotpSecret, totpUri } from '../totp.ts';
+import { newRecoveryCodes, newTotpSecret, totpStep, totpUri } from '../totp.ts';
 import type { Caller } from './manage-session.service.ts';
+import { verifyCurrentPassword } from './verify-current-password.ts';
 
 async function userOf(deps: IdentityDeps, caller: Caller) {
   const user = await findUserById(deps.db, caller.userId);
@@ -35,10 +35,16 @@ export async function confirmMfaEnrolment(
   meta: RequestMeta,
 ): Promise<{ recoveryCodes: string[] }> {
   const user = await userOf(deps, caller);
-  if (!user.mfa_secret || !checkTotp(user.mfa_secret, code, deps.clock.now()))
-    throw new AppError(IdentityErrors.AUTH_MFA_INVALID);
+  const step = user.mfa_secret ? totpStep(user.mfa_secret, code, deps.clock.now()) : null;
+  if (step === null) throw new AppError(IdentityErrors.AUTH_MFA_INVALID);
   const { codes, hashes } = newRecoveryCodes();
-  await setMfa(deps.db, user.id, { secret: user.mfa_secret, enabled: true, recoveryCodes: hashes });
+  // The confirming code is spent: sign-in needs a later one.
+  await setMfa(deps.db, user.id, {
+    secret: user.mfa_secret,
+    enabled: true,
+    recoveryCodes: hashes,
+    lastStep: step,
+  });
   await recordAuthEvent(deps.db, {
     userId: user.id,
     tenantId: caller.tenantId,
@@ -55,9 +61,7 @@ export async function disableMfa(
   password: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const user = await userOf(deps, caller);
-  if (!(await verifyPassword(user.password_hash, password)))
-    throw new AppError(IdentityErrors.AUTH_INVALID_CREDENTIALS);
+  const user = await verifyCurrentPassword(deps, caller, password, meta);
   await setMfa(deps.db, user.id, { secret: null, enabled: false, recoveryCodes: [] });
   await recordAuthEvent(deps.db, {
     userId: user.id,

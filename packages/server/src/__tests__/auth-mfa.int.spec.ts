@@ -49,6 +49,8 @@ describe('MFA', () => {
       code: totpCodeAt(secret, now()),
     });
     assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+    // The confirming code is spent: the next sign-in needs a code of a later step.
+    t += 30_000;
     return {
       username,
       password,
@@ -106,14 +108,15 @@ describe('MFA', () => {
       '401 AUTH_MFA_INVALID',
     );
     assert.equal(await outcome(u.username, u.password, { code: 'abcdef' }), '401 AUTH_MFA_INVALID');
-    const ok = await signIn(u.username, u.password, { code: totpCodeAt(u.secret, now()) });
-    assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.equal((await s.callAs(ok.body.data.accessToken, 'GET', '/api/v1/auth/me')).status, 200);
+    t += 30_000;
     // A code from 30 s ago is still accepted, one from two minutes ago is not.
     assert.equal(
       await outcome(u.username, u.password, { code: totpCodeAt(u.secret, new Date(t - 30_000)) }),
       'ok',
     );
+    const ok = await signIn(u.username, u.password, { code: totpCodeAt(u.secret, now()) });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal((await s.callAs(ok.body.data.accessToken, 'GET', '/api/v1/auth/me')).status, 200);
     const stale = totpCodeAt(u.secret, new Date(t - 120_000));
     if (!checkTotp(u.secret, stale, now()))
       assert.equal(await outcome(u.username, u.password, { code: stale }), '401 AUTH_MFA_INVALID');
@@ -176,7 +179,31 @@ describe('MFA', () => {
     assert.equal(again.status, 409, JSON.stringify(again.body));
     assert.equal(again.body.error.code, 'AUTH_MFA_ENABLED');
     assert.equal(await outcome(u.username, u.password), '401 AUTH_MFA_REQUIRED');
+    t += 30_000;
     assert.equal(await outcome(u.username, u.password, { code: totpCodeAt(u.secret, now()) }), 'ok');
+  });
+
+  it('a code is accepted once: replaying it, or an older one, is refused', async () => {
+    const u = await enrolled('jun');
+    const code = totpCodeAt(u.secret, now());
+    assert.equal(await outcome(u.username, u.password, { code }), 'ok');
+    assert.equal(await outcome(u.username, u.password, { code }), '401 AUTH_MFA_INVALID');
+    const earlier = totpCodeAt(u.secret, new Date(t - 30_000));
+    assert.equal(await outcome(u.username, u.password, { code: earlier }), '401 AUTH_MFA_INVALID');
+    t += 30_000;
+    assert.equal(await outcome(u.username, u.password, { code: totpCodeAt(u.secret, now()) }), 'ok');
+  });
+
+  it('wrong passwords when switching MFA off count towards the lockout', async () => {
+    const u = await enrolled('kai');
+    for (let i = 0; i < 5; i++) {
+      const res = await s.callAs(u.token, 'POST', '/api/v1/auth/mfa/disable', { password: 'guess-number-x' });
+      assert.equal(res.status, 401);
+    }
+    const locked = await s.callAs(u.token, 'POST', '/api/v1/auth/mfa/disable', { password: u.password });
+    assert.equal(locked.status, 429);
+    assert.equal(locked.body.error.code, 'AUTH_LOCKED');
+    assert.ok((await eventsOf(u.userId)).includes('password_check_failed'));
   });
 
   it('is switched off with the password only', async () => {

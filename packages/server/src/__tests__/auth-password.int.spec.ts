@@ -59,6 +59,21 @@ describe('passwords and accounts', () => {
       assert.equal((await signIn(u.username, u.password)).status, 200);
     });
 
+    it('counts wrong current passwords towards the sign-in lockout', async () => {
+      const u = await member('ace');
+      const { accessToken } = await session(u.username, u.password);
+      const attempt = (currentPassword: string) =>
+        s.callAs(accessToken, 'POST', PASSWORD, { currentPassword, newPassword: 'a-brand-new-password' });
+      for (let i = 0; i < 5; i++) assert.equal((await attempt(`guess-${i}-password`)).status, 401);
+      const locked = await attempt(u.password);
+      assert.equal(locked.status, 429);
+      assert.equal(locked.body.error.code, 'AUTH_LOCKED');
+      // The lockout is the account's: signing in is refused too, until it expires.
+      assert.equal((await signIn(u.username, u.password)).status, 429);
+      t += 31_000;
+      assert.equal((await attempt(u.password)).status, 200);
+    });
+
     it('refuses a weak new password with 422 AUTH_WEAK_PASSWORD', async () => {
       const u = await member('bea');
       const { accessToken } = await session(u.username, u.password);
