@@ -5,6 +5,7 @@ import { isIdentifier, type TenantMetamodel } from '@tenon/design';
 import { IdentityErrors } from '../errors.ts';
 import { ADMIN_ROLE, type RoleDef } from '../policy.ts';
 import { saveRole } from '../repositories/role.repository.ts';
+import { rowConditionProblem } from '../row-condition-check.ts';
 
 const CRUD = ['read', 'create', 'update', 'delete', 'export', 'import'];
 const PLATFORM = ['$meta', '$security', '$audit'];
@@ -68,6 +69,9 @@ export function validateRole(input: unknown, metamodel: TenantMetamodel): RoleDe
         code: 'invalid',
         message: 'a filter like {"field":"owner","op":"eq","value":"$user.id"}',
       });
+    } else if (p.where !== undefined && entity) {
+      const problem = rowConditionProblem(metamodel, entity, p.where);
+      if (problem) errors.push({ field: at('where'), code: 'invalid_filter', message: problem });
     }
   }
   if (errors.length > 0) throw new AppError(IdentityErrors.ROLE_INVALID, {}, errors);

@@ -301,4 +301,36 @@ describe('row-level access: the supplier portal', () => {
       assert.deepEqual([asAlice.status, asAlice.body.error.code], [403, 'ACCESS_DENIED']);
     });
   });
+
+  it('refuses a role whose row condition does not fit the entity, naming the permission', async () => {
+    const bad = async (where: unknown) => {
+      const r = await s.call('PUT', '/api/v1/security/roles/broken', {
+        label: label('Broken'),
+        permissions: [
+          { entity: 'asn', actions: ['read'] },
+          { entity: 'asn', actions: ['update'], where },
+        ],
+      });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'ROLE_INVALID');
+      assert.equal(r.body.error.details[0].field, 'permissions.1.where');
+      return r.body.error.details[0].message as string;
+    };
+    assert.match(await bad({ field: 'no_such_field', op: 'eq', value: '$user.supplier' }), /no_such_field/);
+    assert.match(await bad({ field: 'supplier', op: 'like', value: 'x' }), /like|operator/i);
+    assert.match(await bad({ field: 'supplier', op: 'eq', value: 'not-a-uuid' }), /supplier/);
+    assert.equal((await s.call('GET', '/api/v1/security/roles/broken')).status, 404);
+    // Placeholders stand for any user's value: valid whatever the field's kind.
+    const ok = await s.call('PUT', '/api/v1/security/roles/broken', {
+      label: label('Fine'),
+      permissions: [
+        {
+          entity: 'asn',
+          actions: ['read'],
+          where: { or: [BY_SUPPLIER, { field: 'supplier', op: 'in', value: '$user.suppliers' }] },
+        },
+      ],
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  });
 });
