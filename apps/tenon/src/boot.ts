@@ -11,6 +11,7 @@ import {
   openDatabase,
   registerMigrations,
   type Tenant,
+  tenantSchemaName,
 } from '@tenon/db';
 import {
   ActionRegistry,
@@ -104,6 +105,11 @@ export async function registerModuleDefinitions(system: System, tenant: Tenant):
 }
 
 export async function startServer(system: System): Promise<{ app: FastifyInstance; address: string }> {
+  const auth = new Authenticator(system.identity);
+  // Roles saved on any instance reach this one's policy cache (announced with the definitions).
+  system.objectKinds.onChanged((tenant, kind) => {
+    if (kind === 'role') auth.invalidateRoles(tenantSchemaName(tenant));
+  });
   const app = await buildApp(
     {
       db: system.db,
@@ -114,7 +120,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       clock: system.identity.clock,
       dataDir: system.config.dataDir,
       identity: system.identity,
-      auth: new Authenticator(system.identity),
+      auth,
       hardening: system.config.hardening,
     },
     { logLevel: system.config.logLevel },

@@ -1,7 +1,7 @@
 /** Roles: validated against the metamodel (entities, actions, fields and row filters must exist). */
 import { AppError, type FieldError } from '@tenon/core';
 import type { Database, Tenant } from '@tenon/db';
-import { isIdentifier, type TenantMetamodel } from '@tenon/design';
+import { announceDefinitionChange, isIdentifier, type TenantMetamodel } from '@tenon/design';
 import { IdentityErrors } from '../errors.ts';
 import { ADMIN_ROLE, type RoleDef } from '../policy.ts';
 import { saveRole } from '../repositories/role.repository.ts';
@@ -91,6 +91,10 @@ export async function saveRoleDefinition(
   user: string | null,
 ): Promise<{ role: RoleDef; version: number }> {
   const role = validateRole(input, metamodel);
-  const version = await saveRole(db, tenant.schemaName, role, user);
+  // Other app instances cache roles: tell them at commit (they drop the tenant's cached roles).
+  const version = await db.transaction(async (tx) => {
+    await announceDefinitionChange(tx, tenant.name, 'role');
+    return saveRole(tx, tenant.schemaName, role, user);
+  });
   return { role, version };
 }
