@@ -1,0 +1,3 @@
+export * from './delivery-policy.ts';
+export * from './live-bus.ts';
+export * from './outbox-dispatcher.ts';
