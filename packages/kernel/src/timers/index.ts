@@ -1,0 +1,2 @@
+export * from './schedule-timer.ts';
+export * from './timer-loop.ts';
