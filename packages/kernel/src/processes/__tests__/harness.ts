@@ -1,0 +1,59 @@
+/** A test server with the process tables and the `service` kind, and kernel envs for its tenant. */
+import type { Clock } from '@tenon/core';
+import { registerMigrations, sql } from '@tenon/db';
+import { type Actor, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
+import { createTestServer, type TestServer } from '@tenon/server/testing';
+import { serviceKind } from '../../definitions/service.kind.ts';
+import type { KernelEnv } from '../../env.ts';
+import { processMigrations } from '../process.migrations.ts';
+
+export const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
+
+export type ProcessHarness = {
+  s: TestServer;
+  saveService(definition: Record<string, unknown>): Promise<void>;
+  env(actor?: Actor): Promise<KernelEnv>;
+  /** Rows of `_process_event` and `process.state_changed` outbox events of one process. */
+  counts(pid: string): Promise<{ history: number; events: number }>;
+};
+
+export async function processHarness(clock: Clock): Promise<ProcessHarness> {
+  registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
+  const objectKinds = new ObjectKindRegistry();
+  objectKinds.register(serviceKind);
+  const s = await createTestServer({ objectKinds, clock });
+  const harness: ProcessHarness = {
+    s,
+    async saveService(definition) {
+      await saveObject(s.db, {
+        kinds: objectKinds,
+        metamodel: await s.deps.metamodels.forTenant(s.tenant),
+        kind: 'service',
+        definition,
+        mode: 'upsert',
+        user: 'test',
+        locale: 'en',
+      });
+    },
+    async env(actor = SYSTEM_ACTOR) {
+      return {
+        metamodel: await s.deps.metamodels.forTenant(s.tenant),
+        definitions: await s.deps.kernel.definitions.forTenant(s.tenant),
+        clock,
+        actor,
+      };
+    },
+    async counts(pid) {
+      const schema = s.tenant.schemaName;
+      const h = await s.db.run<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM ${sql.id(schema, '_process_event')} WHERE pid = ${pid}`,
+      );
+      const e = await s.db.run<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM ${sql.id(schema, '_outbox')}
+          WHERE topic = 'process.state_changed' AND record_id = ${pid}`,
+      );
+      return { history: h.rows[0]!.n, events: e.rows[0]!.n };
+    },
+  };
+  return harness;
+}
