@@ -53,7 +53,7 @@ function isLabel(v: unknown): v is Label {
 
 class Check {
   readonly errors: FieldError[] = [];
-  fail(field: string, code: string, message: string): void {
+  fail(field: string, code: string, message: string): undefined {
     this.errors.push({ field, code, message });
   }
   int(path: string, v: unknown, min: number, max: number): number | undefined {
@@ -76,7 +76,7 @@ class Check {
 
 function checkForm(c: Check, v: unknown): ServiceFormField[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) return void c.fail('form', 'type', 'must be a list of fields');
+  if (!Array.isArray(v)) return c.fail('form', 'type', 'must be a list of fields');
   const seen = new Set<string>();
   return v.map((f: unknown, i) => {
     const path = `form.${i}`;
@@ -103,19 +103,22 @@ function checkForm(c: Check, v: unknown): ServiceFormField[] | undefined {
   });
 }
 
-function checkResources(c: Check, v: unknown, ctx: ObjectCheckContext): void {
+function checkResources(c: Check, v: unknown, ctx: ObjectCheckContext): undefined {
   if (v === undefined) return;
   if (!Array.isArray(v)) return c.fail('resources', 'type', 'must be a list of requirements');
-  v.forEach((r: unknown, i) => {
+  for (const [i, r] of (v as unknown[]).entries()) {
     const path = `resources.${i}`;
-    if (!isObj(r)) return c.fail(path, 'type', 'must be an object { type, quantity?, minutes?, skills? }');
+    if (!isObj(r)) {
+      c.fail(path, 'type', 'must be an object { type, quantity?, minutes?, skills? }');
+      continue;
+    }
     if (!ctx.objects.some((o) => o.kind === 'resource_type' && o.name === r.type)) {
       c.fail(`${path}.type`, 'unknown_resource_type', `no resource type named ${String(r.type)}`);
     }
     c.int(`${path}.quantity`, r.quantity, 1, 1_000_000);
     c.int(`${path}.minutes`, r.minutes, 1, 525_600);
     c.names(`${path}.skills`, r.skills);
-  });
+  }
 }
 
 /** Every service reachable through steps from `start`, given the step lists by name. */
@@ -132,7 +135,7 @@ function reaches(start: string[], steps: Map<string, string[]>, target: string):
   return false;
 }
 
-function checkSteps(c: Check, v: unknown, name: string, ctx: ObjectCheckContext): void {
+function checkSteps(c: Check, v: unknown, name: string, ctx: ObjectCheckContext): undefined {
   if (v === undefined) return;
   if (!isObj(v) || (v.mode !== 'sequence' && v.mode !== 'parallel')) {
     return c.fail('steps.mode', 'mode', 'steps need mode sequence or parallel');
