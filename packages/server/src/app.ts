@@ -17,6 +17,7 @@ import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
+import { webhookRoutes } from './routes/webhooks.routes.ts';
 
 export type AppOptions = { logLevel?: string };
 
@@ -59,6 +60,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   fileRoutes(app, deps);
   auditRoutes(app, deps);
   transferRoutes(app, deps);
+  webhookRoutes(app, deps);
   recordRoutes(app, deps);
   app.get('/', async (_request, reply) =>
     reply
