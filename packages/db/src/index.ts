@@ -1,7 +1,7 @@
 export * from './migrations.ts';
 export * from './open.ts';
 export { parseInstant } from './parsers.ts';
-export { openPglite } from './pglite.ts';
+export { openPglite, type PgliteDatabase } from './pglite.ts';
 export { openPostgres } from './postgres.ts';
 export { isRetryable, withRetry } from './retry.ts';
 export * from './sql.ts';

@@ -14,7 +14,17 @@ export type PgliteOptions = {
 };
 
 /** The embedded database: real PostgreSQL in WebAssembly, one connection, transactions in turn. */
-export async function openPglite(options: PgliteOptions = {}): Promise<Database & { pglite: PGlite }> {
+export type PgliteDatabase = Database & {
+  pglite: PGlite;
+  /**
+   * A script of several statements without parameters, in turn with every other use of the
+   * connection, returning the rows of each statement (job queues that bring their own SQL need them).
+   * A failing script leaves no transaction open behind it.
+   */
+  execAll(script: string): Promise<Row[][]>;
+};
+
+export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir, {
     parsers: textParsers,
@@ -60,6 +70,17 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
           }),
         options.retries ?? 4,
       ),
+    execAll: (script) =>
+      mutex.run(async () => {
+        statements++;
+        try {
+          return (await pglite.exec(script)).map((r) => r.rows as Row[]);
+        } catch (err) {
+          // Nothing else holds the connection inside the mutex: only this script's BEGIN can be open.
+          await pglite.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
     listen: async (channel, onNotify) => {
       const stop = await mutex.run(() => pglite.listen(channel, onNotify));
       return () => mutex.run(stop);
