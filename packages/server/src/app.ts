@@ -14,8 +14,10 @@ import { fileRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
+import { processRoutes } from './routes/processes.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
+import { taskRoutes } from './routes/tasks.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 
@@ -61,6 +63,8 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   auditRoutes(app, deps);
   transferRoutes(app, deps);
   webhookRoutes(app, deps);
+  processRoutes(app, deps);
+  taskRoutes(app, deps);
   recordRoutes(app, deps);
   app.get('/', async (_request, reply) =>
     reply
