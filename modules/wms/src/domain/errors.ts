@@ -1,0 +1,41 @@
+import { defineErrors } from '@tenon/core';
+
+/** Errors the warehouse domain raises on bad input; every one is a 4xx and nothing is written. */
+export const WmsErrors = defineErrors({
+  WMS_LAYOUT_INVALID: {
+    status: 422,
+    'zh-CN': '仓库布局无效：{reason}',
+    en: 'The warehouse layout is invalid: {reason}',
+  },
+  WMS_UNKNOWN_BIN: { status: 422, 'zh-CN': '库位不存在：{bin}', en: 'Unknown bin: {bin}' },
+  WMS_ROUTE_TOO_MANY_STOPS: {
+    status: 422,
+    'zh-CN': '精确路径最多支持 {max} 个站点（当前 {count} 个）',
+    en: 'The exact route handles at most {max} stops ({count} given)',
+  },
+  WMS_INVALID_QUANTITY: {
+    status: 422,
+    'zh-CN': '数量无效：{field} = {value}',
+    en: 'Invalid quantity: {field} = {value}',
+  },
+  WMS_INVALID_SCHEDULE: {
+    status: 422,
+    'zh-CN': '计划无效：{reason}',
+    en: 'Invalid schedule: {reason}',
+  },
+  WMS_INVALID_WAVE_RULE: {
+    status: 422,
+    'zh-CN': '波次规则无效：{reason}',
+    en: 'Invalid wave rule: {reason}',
+  },
+  WMS_OVER_PICK: {
+    status: 422,
+    'zh-CN': '拣货数量 {picked} 超过需求数量 {requested}',
+    en: 'Picked quantity {picked} exceeds the requested {requested}',
+  },
+  WMS_UNIT_MISMATCH: {
+    status: 422,
+    'zh-CN': '计量单位不一致：{a} 与 {b}',
+    en: 'Units of measure differ: {a} vs {b}',
+  },
+});
