@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { liveRoutes } from './routes/live.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { processRoutes } from './routes/processes.routes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   webhookRoutes(app, deps);
   processRoutes(app, deps);
   taskRoutes(app, deps);
+  liveRoutes(app, deps);
   recordRoutes(app, deps);
   app.get('/', async (_request, reply) =>
     reply

@@ -4,7 +4,8 @@ import { IdentityErrors } from '@tenon/identity';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from './context.ts';
 
-const PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/docs']);
+// The live stream authenticates itself: EventSource sends its token as a query parameter.
+const PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/docs', '/api/v1/live']);
 /** Routes a user who must change the password can still use. */
 const DURING_PASSWORD_CHANGE = new Set(['/api/v1/auth/password', '/api/v1/auth/logout', '/api/v1/auth/me']);
 

@@ -27,6 +27,7 @@ export async function applyTransition(
   await logTransition(tx, env, {
     process: saved,
     from: process.state,
+    previousOperatorId: process.operatorId,
     transition,
     at,
     reason: input.reason,

@@ -1,6 +1,7 @@
 export { serviceKind } from '../definitions/service.kind.ts';
 export * from '../domain/process-access.ts';
 export { validateServiceForm } from '../domain/process-form.ts';
+export * from '../domain/process-visibility.ts';
 export * from '../domain/transitions.ts';
 export {
   type CreateProcessInput as NewProcessInput,

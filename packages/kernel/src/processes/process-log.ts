@@ -14,6 +14,8 @@ export async function logTransition(
   entry: {
     process: Process;
     from: ProcessState | null;
+    /** The operator before the transition (a handover or release takes the task from them). */
+    previousOperatorId?: string | null;
     transition: string;
     at: string;
     reason?: string | null | undefined;
@@ -49,6 +51,7 @@ export async function logTransition(
           to: p.state,
           transition: entry.transition,
           operatorId: p.operatorId,
+          previousOperatorId: entry.previousOperatorId ?? null,
           role: p.role,
           skills: p.skills,
           parentId: p.parentId,

@@ -1,6 +1,6 @@
 /** A test server with the process tables and the `service` kind, and kernel envs for its tenant. */
 import type { Clock } from '@tenon/core';
-import { registerMigrations, sql } from '@tenon/db';
+import { type Executor, registerMigrations, sql } from '@tenon/db';
 import { type Actor, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { serviceKind } from '../../definitions/service.kind.ts';
@@ -13,8 +13,13 @@ export type ProcessHarness = {
   s: TestServer;
   saveService(definition: Record<string, unknown>): Promise<void>;
   env(actor?: Actor): Promise<KernelEnv>;
-  /** Rows of `_process_event` and `process.state_changed` outbox events of one process. */
-  counts(pid: string): Promise<{ history: number; events: number }>;
+  /** Rows of `_process_event` of one process. */
+  history(pid: string): Promise<number>;
+  /**
+   * `process.state_changed` outbox rows of one process written by the open transaction `tx` (a running
+   * dispatcher may consume committed ones at any time, so they are counted before commit).
+   */
+  eventsInTx(tx: Executor, pid: string): Promise<number>;
 };
 
 export async function processHarness(clock: Clock): Promise<ProcessHarness> {
@@ -43,16 +48,18 @@ export async function processHarness(clock: Clock): Promise<ProcessHarness> {
         actor,
       };
     },
-    async counts(pid) {
-      const schema = s.tenant.schemaName;
+    async history(pid) {
       const h = await s.db.run<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM ${sql.id(schema, '_process_event')} WHERE pid = ${pid}`,
+        sql`SELECT count(*)::int AS n FROM ${sql.id(s.tenant.schemaName, '_process_event')} WHERE pid = ${pid}`,
       );
-      const e = await s.db.run<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM ${sql.id(schema, '_outbox')}
-          WHERE topic = 'process.state_changed' AND record_id = ${pid}`,
+      return h.rows[0]!.n;
+    },
+    async eventsInTx(tx, pid) {
+      const e = await tx.run<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM ${sql.id(s.tenant.schemaName, '_outbox')}
+          WHERE topic = 'process.state_changed' AND record_id = ${pid} AND xmin = pg_current_xact_id()::xid`,
       );
-      return { history: h.rows[0]!.n, events: e.rows[0]!.n };
+      return e.rows[0]!.n;
     },
   };
   return harness;
