@@ -369,16 +369,17 @@ function toDynValue(value: unknown, depth: number): unknown {
   return toMap(value, depth);
 }
 
-function toMap(value: unknown, depth: number): Record<string, unknown> {
+/** A JS Map, not an object: the library reads an object's `constructor`, which a data key could spoof. */
+function toMap(value: unknown, depth: number): Map<string, unknown> {
   let entries: [unknown, unknown][] | undefined;
   if (value instanceof Map) entries = [...value.entries()];
   else if (typeof value === 'object' && value !== null && isPlainObject(value))
     entries = Object.entries(value);
   if (!entries) throw new ExprError(`Expected a map of plain data, got ${describeValue(value)}`);
-  const map: Record<string, unknown> = Object.create(null);
+  const map = new Map<string, unknown>();
   for (const [key, item] of entries) {
     if (typeof key !== 'string') throw new ExprError(`Map keys must be strings, got ${describeValue(key)}`);
-    if (item !== undefined) map[key] = toDynValue(item, depth + 1);
+    if (item !== undefined) map.set(key, toDynValue(item, depth + 1));
   }
   return map;
 }
@@ -463,3 +464,5 @@ function fromCel(value: unknown, depth: number): unknown {
   }
   throw new ExprError(`A result of type ${describeValue(value)} cannot be converted to JSON`);
 }
+
+export * from './sandbox.ts';

@@ -293,10 +293,16 @@ describe('toCelValue', () => {
   }
 
   it('converts maps to plain data with int and decimal numbers', () => {
-    const map = toCelValue({ a: 1, b: 0.25, c: [{ d: '2' }] }, 'map') as Record<string, unknown>;
-    assert.equal(map.a, 1n);
-    assert.ok(map.b instanceof Decimal && map.b.eq('0.25'));
-    assert.deepEqual(JSON.parse(JSON.stringify(map.c)), [{ d: '2' }]);
+    const map = toCelValue({ a: 1, b: 0.25, c: [{ d: '2' }] }, 'map') as Map<string, unknown>;
+    assert.equal(map.get('a'), 1n);
+    const b = map.get('b');
+    assert.ok(b instanceof Decimal && b.eq('0.25'));
+    assert.deepEqual(map.get('c'), [new Map([['d', '2']])]);
+  });
+
+  it('keeps constructor and __proto__ keys of data as plain keys (the library reads an object constructor)', () => {
+    const data = JSON.parse('{"constructor": {"prototype": 2}, "__proto__": {"x": 1}}');
+    assert.equal(run('record.constructor.prototype == 2 && record.__proto__.x == 1', { record: data }), true);
   });
 
   const refused: [type: ExprType, input: unknown, message: RegExp][] = [

@@ -1,0 +1,60 @@
+/**
+ * The tenant's metamodel and kernel definitions for a delivery, read from the shared caches when they
+ * are warm. When they are cold they are read through the delivery transaction instead: on PGlite (one
+ * connection, transactions in turn) a cache load through the database would wait for this very
+ * transaction. The cache load started meanwhile completes after it and serves the next events.
+ */
+import type { Tx } from '@tenon/db';
+import { findTenant } from '@tenon/db';
+import {
+  buildMetamodel,
+  loadDefinitions,
+  loadObjects,
+  type MetamodelCache,
+  type TenantMetamodel,
+} from '@tenon/design';
+import type { KernelDefinitions, TenantKernelDefinitions } from '../definitions/kernel-definitions.ts';
+import type { ResourceTypeDef, ServiceDef } from '../types.ts';
+
+const MISS: unique symbol = Symbol('miss');
+
+/** The promise's value if it has already settled successfully; MISS otherwise (never waits for I/O). */
+async function ifSettled<T>(promise: Promise<T>): Promise<T | typeof MISS> {
+  promise.catch(() => {});
+  const miss = new Promise<typeof MISS>((resolve) => setImmediate(() => resolve(MISS)));
+  try {
+    return await Promise.race<T | typeof MISS>([promise, miss]);
+  } catch {
+    return MISS;
+  }
+}
+
+export type TenantContext = { metamodel: TenantMetamodel; defs: TenantKernelDefinitions };
+
+export async function tenantContext(
+  tx: Tx,
+  caches: { metamodels: MetamodelCache; definitions: KernelDefinitions },
+  tenantName: string,
+): Promise<TenantContext | null> {
+  const tenant = await findTenant(tx, tenantName);
+  if (!tenant) return null;
+  let metamodel = await ifSettled(caches.metamodels.forTenant(tenant));
+  if (metamodel === MISS) {
+    // Cold: built without the field cipher (a rule writing an encrypted field is refused on this path).
+    metamodel = buildMetamodel(tenant, await loadDefinitions(tx, tenant.schemaName));
+  }
+  let defs = await ifSettled(caches.definitions.forTenant(tenant));
+  if (defs === MISS) {
+    const objects = await loadObjects(tx, tenant.schemaName);
+    const of = (kind: string) => objects.filter((o) => o.kind === kind);
+    defs = {
+      tenant,
+      services: new Map(of('service').map((o) => [o.name, o.definition as unknown as ServiceDef])),
+      resourceTypes: new Map(
+        of('resource_type').map((o) => [o.name, o.definition as unknown as ResourceTypeDef]),
+      ),
+      rules: of('rule'),
+    };
+  }
+  return { metamodel, defs };
+}
