@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the generated REST API on PostgreSQL with 1,000,000 rows, against pgbench's
- * TPC-B-like baseline on the same server. See bench/README.md.
+ * TPC-B-like baseline on the same server. See bench/README.md. `npm run bench -- wms`: the warehouse
+ * domain (bench/wms-run.ts).
  *
  *   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/tenon_bench (never `test`)
  *   BENCH_DURATION      seconds per measured run (default 10)
@@ -199,7 +200,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+// `npm run bench -- wms` runs the warehouse domain's benchmark instead (bench/wms-run.ts).
+const suite = process.argv[2] === 'wms' ? import('./wms-run.ts').then((m) => m.runWmsBench()) : main();
+suite.catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
