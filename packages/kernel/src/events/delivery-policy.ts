@@ -15,31 +15,21 @@ export function retryDelayMs(attempts: number, backoff: Backoff, random: () => n
   return Math.round(exp / 2 + (exp / 2) * random());
 }
 
-/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; keep a margin for the envelope. */
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more: payloads above this are left out. */
 export const LIVE_PAYLOAD_LIMIT = 7000;
 
-/** The NOTIFY payload on LIVE_CHANNEL: short keys, the schema for routing. */
-export type LiveWire = { s: string; t: string; e: string | null; r: string | null; p: unknown; a: string };
+/** The NOTIFY payload on LIVE_CHANNEL (built in SQL by the consumer): short keys, the schema for routing. */
+export type LiveWire = {
+  i: string;
+  s: string;
+  t: string;
+  e: string | null;
+  r: string | null;
+  p: unknown;
+  a: string;
+};
 
 export const LIVE_CHANNEL = 'tenon_live';
-
-/**
- * Encodes one delivered event for every instance's live subscribers. A payload too large for NOTIFY
- * is replaced by `{ truncated: true, eventId }`: subscribers re-read the record by entity and id.
- */
-export function encodeLive(schema: string, event: LiveEvent & { id: string }): string {
-  const wire: LiveWire = {
-    s: schema,
-    t: event.topic,
-    e: event.entity,
-    r: event.recordId,
-    p: event.payload,
-    a: event.at,
-  };
-  const full = JSON.stringify(wire);
-  if (Buffer.byteLength(full, 'utf8') <= LIVE_PAYLOAD_LIMIT) return full;
-  return JSON.stringify({ ...wire, p: { truncated: true, eventId: event.id } });
-}
 
 /** Decodes a live notification; null for anything that is not one (ignored, never thrown). */
 export function decodeLive(text: string): { schema: string; event: LiveEvent } | null {

@@ -8,8 +8,8 @@
  */
 import type { Clock } from '@tenon/core';
 import { type Database, listTenants, OUTBOX_CHANNEL, type Tenant } from '@tenon/db';
-import { type Backoff, DEFAULT_BACKOFF, encodeLive, retryDelayMs } from './delivery-policy.ts';
-import { claimNext, consume, deadLetter, type OutboxRow, recordFailure } from './outbox.repository.ts';
+import { type Backoff, DEFAULT_BACKOFF, retryDelayMs } from './delivery-policy.ts';
+import { claimBatch, deadLetter, type OutboxRow, recordFailure } from './outbox.repository.ts';
 import type { EventHandler, KernelEvent } from './types.ts';
 
 export type DispatcherLog = (message: string, detail?: Record<string, unknown>) => void;
@@ -26,6 +26,14 @@ export type OutboxDispatcherOptions = {
   backoff?: Backoff;
   /** Safety-net poll interval; default 1000 ms. */
   pollMs?: number;
+  /**
+   * Deliveries in flight at once per tenant on PostgreSQL (default 4; PGlite has one connection).
+   * Events are claimed in id order, but with more than one consumer (or instance) a later event's
+   * handlers may commit before an earlier one's: handlers must not rely on a strict order.
+   */
+  concurrency?: number;
+  /** Events per delivery transaction; default 20 (1 = strictly one event per transaction). */
+  batch?: number;
 };
 
 export class OutboxDispatcher {
@@ -77,11 +85,15 @@ export class OutboxDispatcher {
     return delivered;
   }
 
+  /** A notification names a schema: only this dispatcher's tenants are delivered (tenants may be split). */
   private wake(schema?: string): void {
     if (this.stopped) return;
-    this.drain(schema || undefined).catch((err) =>
-      this.log('outbox delivery failed', { error: String(err) }),
-    );
+    const run = async () => {
+      if (!schema) return this.drain();
+      if (!this.tenantNames.has(schema)) await this.refreshTenants();
+      return this.tenantNames.has(schema) ? this.drain(schema) : 0;
+    };
+    run().catch((err) => this.log('outbox delivery failed', { error: String(err) }));
   }
 
   /** One drain per schema at a time in this process; a wake-up during a drain runs it once more. */
@@ -103,39 +115,55 @@ export class OutboxDispatcher {
     return run;
   }
 
+  /**
+   * `concurrency` consumers side by side (SKIP LOCKED keeps them apart) until nothing is left. Each
+   * takes up to `batch` events per transaction; when a batch fails, that consumer goes on one event
+   * per transaction for the rest of the pass, so the failing event alone is counted and backed off.
+   */
   private async deliverAvailable(schema: string): Promise<number> {
     const failed: string[] = [];
-    let delivered = 0;
-    for (;;) {
-      const outcome = await this.deliverOne(schema, failed);
-      if (outcome === 'none') return delivered;
-      if (outcome === 'delivered') delivered++;
-    }
+    const worker = async () => {
+      let delivered = 0;
+      let size = this.options.batch ?? 20;
+      for (;;) {
+        const outcome = await this.deliverBatch(schema, failed, size);
+        if (outcome === 'none') return delivered;
+        if (outcome === 'failed') size = 1;
+        else delivered += outcome;
+      }
+    };
+    const workers = this.options.db.kind === 'pglite' ? 1 : (this.options.concurrency ?? 4);
+    const counts = await Promise.all(Array.from({ length: workers }, worker));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
-  private async deliverOne(schema: string, failed: string[]): Promise<'none' | 'delivered' | 'failed'> {
+  private async deliverBatch(
+    schema: string,
+    failed: string[],
+    size: number,
+  ): Promise<number | 'none' | 'failed'> {
     const { db } = this.options;
     // Resolved before the transaction: on PGlite a query outside it would wait for it.
     const tenant = await this.tenantName(schema);
-    let claimed: OutboxRow | null = null;
+    let claimed: OutboxRow[] = [];
     try {
-      const found = await db.transaction(
+      const count = await db.transaction(
         async (tx) => {
-          claimed = await claimNext(tx, schema, failed);
-          if (!claimed) return false;
-          const event = toEvent(schema, tenant, claimed);
-          for (const handler of this.handlers) await handler.handle(tx, event);
-          const at = event.createdAt;
-          const live = encodeLive(schema, { ...event, at });
-          await consume(tx, schema, event.id, live);
-          return true;
+          claimed = await claimBatch(tx, schema, failed, size);
+          for (const row of claimed) {
+            const event = toEvent(schema, tenant, row);
+            for (const handler of this.handlers) await handler.handle(tx, event);
+          }
+          return claimed.length;
         },
         { retries: 2 },
       );
-      return found ? 'delivered' : 'none';
+      return count === 0 ? 'none' : count;
     } catch (err) {
-      const row = claimed as OutboxRow | null;
-      if (!row) throw err;
+      const rows = claimed as OutboxRow[];
+      if (rows.length === 0) throw err;
+      if (rows.length > 1) return 'failed';
+      const row = rows[0] as OutboxRow;
       failed.push(row.id);
       await this.fail(schema, row, err);
       return 'failed';

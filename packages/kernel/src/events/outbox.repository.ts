@@ -1,6 +1,6 @@
-/** SQL of the outbox consumer: claim one row, consume it, record a failure, dead-letter. */
+/** SQL of the outbox consumer: claim (and consume) one row, record a failure, dead-letter. */
 import { type Executor, sql } from '@tenon/db';
-import { LIVE_CHANNEL } from './delivery-policy.ts';
+import { LIVE_CHANNEL, LIVE_PAYLOAD_LIMIT } from './delivery-policy.ts';
 
 export type OutboxRow = {
   id: string;
@@ -17,26 +17,37 @@ export type OutboxRow = {
 
 const table = (schema: string) => sql.id(schema, '_outbox');
 
-/** The oldest available row nobody else holds, locked until the transaction ends. */
-export async function claimNext(
+/**
+ * Takes the oldest available rows nobody else holds (up to `limit`, in id order): deleted and announced
+ * to live subscribers in one statement, both undone if the transaction rolls back (the row locks keep
+ * other consumers off until then). The live notification carries the payload only while it is
+ * small (NOTIFY's 8000-byte limit); otherwise `{ truncated: true, eventId }`.
+ */
+export async function claimBatch(
   tx: Executor,
   schema: string,
   skip: readonly string[],
-): Promise<OutboxRow | null> {
+  limit: number,
+): Promise<OutboxRow[]> {
   const { rows } = await tx.run<OutboxRow>(sql`
-    SELECT id::text, topic, entity, record_id::text, payload, actor, cause, trace_id,
-      to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, attempts
-    FROM ${table(schema)}
-    WHERE available_at <= now() AND NOT (id = ANY(${skip}::bigint[]))
-    ORDER BY id LIMIT 1
-    FOR UPDATE SKIP LOCKED`);
-  return rows[0] ?? null;
-}
-
-/** Removes the consumed row and announces it to live subscribers (delivered at commit). */
-export async function consume(tx: Executor, schema: string, id: string, live: string): Promise<void> {
-  await tx.run(sql`WITH d AS (DELETE FROM ${table(schema)} WHERE id = ${id}::bigint RETURNING id)
-    SELECT pg_notify(${LIVE_CHANNEL}, ${live}) FROM d`);
+    WITH c AS (
+      DELETE FROM ${table(schema)} WHERE id IN (
+        SELECT id FROM ${table(schema)}
+        WHERE available_at <= now() AND NOT (id = ANY(${skip}::bigint[]))
+        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id, topic, entity, record_id, payload, actor, cause, trace_id, attempts,
+        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
+    ), live AS (
+      SELECT pg_notify(${LIVE_CHANNEL}, json_build_object('i', id::text, 's', ${schema}::text, 't', topic, 'e', entity,
+        'r', record_id, 'a', created_at,
+        'p', CASE WHEN octet_length(payload::text) <= ${LIVE_PAYLOAD_LIMIT}::int THEN payload
+             ELSE jsonb_build_object('truncated', true, 'eventId', id::text) END)::text) AS sent
+      FROM c
+    )
+    SELECT id::text, topic, entity, record_id::text, payload, actor, cause, trace_id, created_at, attempts,
+      (SELECT count(*) FROM live) AS announced
+    FROM c ORDER BY c.id`);
+  return rows;
 }
 
 /** Counts a failed attempt (only if nobody counted it meanwhile); returns the attempts now recorded. */

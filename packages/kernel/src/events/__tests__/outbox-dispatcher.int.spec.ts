@@ -73,7 +73,7 @@ describe('outbox dispatcher', () => {
   it('delivers each event to the handlers in the consuming transaction, in order, then removes it', async () => {
     await emit('thing.one', { n: 1 });
     await emit('thing.two', { n: 2 });
-    const d = dispatcher();
+    const d = dispatcher({ concurrency: 1 });
     assert.equal(await d.drain(), 2);
     assert.deepEqual(
       seen.map((e) => [e.topic, e.payload, e.tenant, e.schema, e.actor.username, e.cause.depth]),
