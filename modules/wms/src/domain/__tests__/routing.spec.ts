@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAppError } from '@tenon/core';
 import fc from 'fast-check';
-import { gridLayout } from '../layout.ts';
+import { type Bin, buildLayout, gridLayout } from '../layout.ts';
 import { optimiseRoute, type RouteMethod, routeLength } from '../routing.ts';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261126;
@@ -11,6 +11,34 @@ const layout = gridLayout({ aisles: 10, binsPerAisle: 30 });
 const codes = [...layout.binByCode.keys()];
 const stopSets = (max: number) => fc.uniqueArray(fc.constantFrom(...codes), { minLength: 1, maxLength: max });
 const HEURISTICS: RouteMethod[] = ['naive', 'sshape', 'return', 'nn2opt', 'best'];
+
+/** Irregular layouts: uneven aisle spacing, bins anywhere along the aisles, the depot anywhere in front. */
+const randomInstance = fc
+  .record({
+    gaps: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+    depth: fc.integer({ min: 5, max: 60 }),
+    depot: fc.double({ min: 0, max: 1, noNaN: true }),
+    stops: fc.array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true })), {
+      minLength: 1,
+      maxLength: 9,
+    }),
+  })
+  .map(({ gaps, depth, depot, stops }) => {
+    const xs = gaps.reduce<number[]>((acc, g) => [...acc, (acc.at(-1) ?? 0) + g], []);
+    const aisles = xs.map((x, i) => ({ code: `A${i}`, x }));
+    const bins: Bin[] = stops.map(([a, f], i) => ({
+      code: `B${String(i).padStart(2, '0')}`,
+      aisle: `A${a % xs.length}`,
+      x: xs[a % xs.length]!,
+      y: Math.round(f * depth * 10) / 10,
+      rack: 'R',
+      level: '1',
+      zone: 'Z',
+      pickSequence: i,
+    }));
+    const layout = buildLayout({ aisles, bins, frontY: 0, backY: depth, depotX: depot * xs.at(-1)! });
+    return { layout, stops: bins.map((b) => b.code) };
+  });
 
 describe('route optimisation', () => {
   it('orders a small walk as expected', () => {
@@ -85,5 +113,19 @@ describe('route optimisation', () => {
       { seed: SEED, numRuns: 300 * RUNS },
     );
     assert.ok(worst <= 0.05);
+  });
+
+  it('on irregular layouts: never longer than naive, within 5% of the optimum', () => {
+    fc.assert(
+      fc.property(randomInstance, ({ layout: l, stops }) => {
+        const best = optimiseRoute(l, stops);
+        const exact = optimiseRoute(l, stops, { method: 'exact' });
+        assert.ok(best.length <= best.naiveLength + 1e-9);
+        assert.ok(exact.length <= best.length + 1e-9);
+        assert.ok(best.length <= exact.length * 1.05 + 1e-9, `${best.length} vs optimum ${exact.length}`);
+        assert.deepEqual([...best.order].sort(), [...new Set(stops)].sort());
+      }),
+      { seed: SEED, numRuns: 300 * RUNS },
+    );
   });
 });
