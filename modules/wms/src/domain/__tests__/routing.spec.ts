@@ -24,7 +24,8 @@ const randomInstance = fc
     }),
   })
   .map(({ gaps, depth, depot, stops }) => {
-    const xs = gaps.reduce<number[]>((acc, g) => [...acc, (acc.at(-1) ?? 0) + g], []);
+    const xs: number[] = [];
+    for (const g of gaps) xs.push((xs.at(-1) ?? 0) + g);
     const aisles = xs.map((x, i) => ({ code: `A${i}`, x }));
     const bins: Bin[] = stops.map(([a, f], i) => ({
       code: `B${String(i).padStart(2, '0')}`,
