@@ -47,14 +47,16 @@ function wallEpoch(format: Intl.DateTimeFormat, epoch: number): number {
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
 }
 
-/** The instant at which the zone's clock shows `wall` (a UTC epoch of wall fields); gaps move forward. */
+/**
+ * The instant at which the zone's clock shows `wall` (a UTC epoch of wall fields). A wall time that
+ * occurs twice (clocks going back) gives the first; one that does not exist (clocks going forward)
+ * moves forward by the size of the gap.
+ */
 function instantOfWall(format: Intl.DateTimeFormat, wall: number): number {
-  let guess = wall - (wallEpoch(format, wall) - wall);
-  for (let i = 0; i < 2; i++) {
-    const offset = wallEpoch(format, guess) - guess;
-    guess = wall - offset;
-  }
-  return guess;
+  const before = wallEpoch(format, wall - DAY) - (wall - DAY);
+  const after = wallEpoch(format, wall + DAY) - (wall + DAY);
+  const valid = [wall - before, wall - after].filter((t) => wallEpoch(format, t) === wall);
+  return valid.length > 0 ? Math.min(...valid) : wall - before;
 }
 
 function validate(schedule: DailySchedule): void {

@@ -41,6 +41,19 @@ describe('release schedules', () => {
     );
   });
 
+  it('moves a wall time inside a spring-forward gap forward, and takes the first of a repeated one', () => {
+    const at = (timeZone: string, after: string) =>
+      nextOccurrences({ timeZone, times: ['02:30'] }, new Date(after))[0]!.at;
+    // Berlin 2026-03-29: 02:00 CET -> 03:00 CEST, so 02:30 does not exist: 03:30 CEST.
+    assert.equal(at('Europe/Berlin', '2026-03-28T12:00:00Z'), '2026-03-29T01:30:00.000Z');
+    // New York 2026-03-08: 02:00 EST -> 03:00 EDT: 03:30 EDT.
+    assert.equal(at('America/New_York', '2026-03-07T12:00:00Z'), '2026-03-08T07:30:00.000Z');
+    // Berlin 2026-10-25: 02:30 happens twice; the first is 02:30 CEST.
+    assert.equal(at('Europe/Berlin', '2026-10-24T12:00:00Z'), '2026-10-25T00:30:00.000Z');
+    // The day after, plain CET.
+    assert.equal(at('Europe/Berlin', '2026-10-25T12:00:00Z'), '2026-10-26T01:30:00.000Z');
+  });
+
   it('lists what an automatic releaser owes since its last run', () => {
     const due = dueOccurrences(shanghai, new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T02:00:00Z'));
     assert.deepEqual(
