@@ -1,1 +1,59 @@
-export {};
+/**
+ * Inventory: items, warehouses and their location tree, lots and serials, an append-only stock
+ * ledger with balances, reservations and valuation (FIFO layers, moving average).
+ */
+import { defineModule } from '@tenon/design';
+import { registerItemActions } from './actions/item.actions.ts';
+import { registerStockMoveActions } from './actions/stock-move.actions.ts';
+import { itemCategoryEntity, itemEntity } from './entities/item.entity.ts';
+import { lotEntity, reorderRuleEntity, serialEntity } from './entities/lot.entity.ts';
+import { stockMoveEntity, stockMoveLineEntity } from './entities/stock-move.entity.ts';
+import { uomConversionEntity, uomEntity } from './entities/uom.entity.ts';
+import { locationEntity, warehouseEntity } from './entities/warehouse.entity.ts';
+import { inventoryMigrations } from './migrations.ts';
+
+export const inventoryEntities = [
+  uomEntity,
+  itemCategoryEntity,
+  itemEntity,
+  uomConversionEntity,
+  warehouseEntity,
+  locationEntity,
+  lotEntity,
+  serialEntity,
+  reorderRuleEntity,
+  stockMoveEntity,
+  stockMoveLineEntity,
+];
+
+export const inventoryModule = defineModule({
+  name: 'inventory',
+  entities: inventoryEntities,
+  migrations: inventoryMigrations,
+  registerActions(registry) {
+    registerStockMoveActions(registry);
+    registerItemActions(registry);
+  },
+});
+
+export { InventoryErrors } from './errors.ts';
+export { checkInventory, type Drift } from './services/check-inventory.service.ts';
+export {
+  type PostMoveInput,
+  type PostMoveLine,
+  postStockMove,
+  postStockMoveIn,
+} from './services/post-stock-move.service.ts';
+export {
+  type ReleaseInput,
+  releaseReservations,
+  releaseReservationsIn,
+} from './services/release-reservation.service.ts';
+export { type ReserveInput, reserveStock, reserveStockIn } from './services/reserve-stock.service.ts';
+export { reverseStockMove, reverseStockMoveIn } from './services/reverse-stock-move.service.ts';
+export {
+  availability,
+  movementHistory,
+  stockBalanceAsOf,
+  stockValueAsOf,
+} from './services/stock-report.service.ts';

@@ -1,0 +1,107 @@
+/**
+ * Tables inventory owns outside the metamodel (decision 0010): the append-only ledger, the balances
+ * it maintains, FIFO layers, valuation per item and company, reservations and posting keys.
+ * "No lot" and "no serial" are the nil UUID, so they can be part of primary keys.
+ */
+import { appendOnly, type MigrationSet, sql } from '@tenon/db';
+
+export const NIL = '00000000-0000-0000-0000-000000000000';
+
+export const inventoryMigrations: MigrationSet = {
+  name: 'inventory',
+  tenant: [
+    {
+      id: 'inventory-0001-ledger',
+      statements: (s) => [
+        sql`CREATE TABLE ${sql.id(s, 'inv_posting')} (
+          move_id uuid PRIMARY KEY,
+          idempotency_key text NOT NULL,
+          move_type text NOT NULL,
+          reverses uuid,
+          posted_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_posting_key')} ON ${sql.id(s, 'inv_posting')} (idempotency_key)`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_posting_reverses')} ON ${sql.id(s, 'inv_posting')} (reverses)`,
+        ...appendOnly(s, 'inv_posting'),
+        sql`CREATE TABLE ${sql.id(s, 'inv_ledger')} (
+          seq bigserial PRIMARY KEY,
+          move_id uuid NOT NULL,
+          line_no integer NOT NULL,
+          move_type text NOT NULL,
+          item_id uuid NOT NULL,
+          warehouse_id uuid NOT NULL,
+          company_id uuid NOT NULL,
+          location_id uuid NOT NULL,
+          lot_id uuid NOT NULL,
+          serial_id uuid NOT NULL,
+          quantity numeric(28,9) NOT NULL,
+          value numeric(28,9) NOT NULL,
+          posting_date date NOT NULL,
+          source_type text,
+          source_id text,
+          posted_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_item')} ON ${sql.id(s, 'inv_ledger')} (item_id, posting_date, seq)`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_move')} ON ${sql.id(s, 'inv_ledger')} (move_id)`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_lot')} ON ${sql.id(s, 'inv_ledger')} (lot_id) WHERE lot_id <> ${sql.lit(NIL)}::uuid`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_serial')} ON ${sql.id(s, 'inv_ledger')} (serial_id) WHERE serial_id <> ${sql.lit(NIL)}::uuid`,
+        ...appendOnly(s, 'inv_ledger'),
+        sql`CREATE TABLE ${sql.id(s, 'inv_balance')} (
+          item_id uuid NOT NULL,
+          location_id uuid NOT NULL,
+          lot_id uuid NOT NULL,
+          serial_id uuid NOT NULL,
+          warehouse_id uuid NOT NULL,
+          on_hand numeric(28,9) NOT NULL DEFAULT 0,
+          PRIMARY KEY (item_id, location_id, lot_id, serial_id),
+          CHECK (serial_id = ${sql.lit(NIL)}::uuid OR on_hand IN (0, 1))
+        )`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_balance_serial_once')} ON ${sql.id(s, 'inv_balance')} (serial_id)
+            WHERE serial_id <> ${sql.lit(NIL)}::uuid AND on_hand <> 0`,
+        sql`CREATE TABLE ${sql.id(s, 'inv_stock')} (
+          item_id uuid NOT NULL,
+          warehouse_id uuid NOT NULL,
+          on_hand numeric(28,9) NOT NULL DEFAULT 0,
+          reserved numeric(28,9) NOT NULL DEFAULT 0,
+          PRIMARY KEY (item_id, warehouse_id)
+        )`,
+        sql`CREATE TABLE ${sql.id(s, 'inv_valuation')} (
+          item_id uuid NOT NULL,
+          company_id uuid NOT NULL,
+          quantity numeric(28,9) NOT NULL DEFAULT 0,
+          value numeric(28,9) NOT NULL DEFAULT 0,
+          PRIMARY KEY (item_id, company_id)
+        )`,
+        sql`CREATE TABLE ${sql.id(s, 'inv_layer')} (
+          seq bigserial PRIMARY KEY,
+          item_id uuid NOT NULL,
+          company_id uuid NOT NULL,
+          move_id uuid NOT NULL,
+          posting_date date NOT NULL,
+          quantity numeric(28,9) NOT NULL,
+          remaining numeric(28,9) NOT NULL,
+          remaining_value numeric(28,9) NOT NULL,
+          unit_cost numeric(28,9) NOT NULL
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_inv_layer_open')} ON ${sql.id(s, 'inv_layer')} (item_id, company_id, seq) WHERE remaining <> 0`,
+        sql`CREATE TABLE ${sql.id(s, 'inv_reservation')} (
+          id uuid PRIMARY KEY,
+          item_id uuid NOT NULL,
+          warehouse_id uuid NOT NULL,
+          lot_id uuid NOT NULL,
+          serial_id uuid NOT NULL,
+          quantity numeric(28,9) NOT NULL CHECK (quantity > 0),
+          source_type text NOT NULL,
+          source_id text NOT NULL,
+          status text NOT NULL DEFAULT 'active',
+          created_at timestamptz NOT NULL DEFAULT now(),
+          released_at timestamptz
+        )`,
+        sql`CREATE INDEX ${sql.id('ix_inv_reservation_source')} ON ${sql.id(s, 'inv_reservation')} (source_type, source_id)`,
+        sql`CREATE INDEX ${sql.id('ix_inv_reservation_item')} ON ${sql.id(s, 'inv_reservation')} (item_id, warehouse_id) WHERE status = 'active'`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_reservation_serial')} ON ${sql.id(s, 'inv_reservation')} (serial_id)
+            WHERE status = 'active' AND serial_id <> ${sql.lit(NIL)}::uuid`,
+      ],
+    },
+  ],
+};

@@ -1,0 +1,126 @@
+/**
+ * The posting core shared by posting and reversing: given checked location deltas and their values,
+ * lock stock/balance/valuation rows in key order, refuse negative stock where forbidden, update
+ * balances and append the ledger. Runs inside the caller's transaction.
+ */
+import { AppError, Decimal } from '@tenon/core';
+import type { Executor } from '@tenon/db';
+import { lockOrder } from '../domain/plan-move.ts';
+import { InventoryErrors } from '../errors.ts';
+import {
+  addBalance,
+  addStock,
+  appendLedger,
+  balanceKey,
+  type LedgerRow,
+  lockBalances,
+  lockStock,
+} from '../repositories/stock.repository.ts';
+
+export type ValuedDelta = Omit<
+  LedgerRow,
+  'moveType' | 'postingDate' | 'sourceType' | 'sourceId' | 'moveId'
+> & {
+  /** Reservation consumed by this outgoing row (its quantity leaves `reserved`). */
+  reservedConsumed?: Decimal;
+};
+
+const isUniqueOrCheck = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  ['23505', '23514'].includes((err as { code?: string }).code ?? '');
+
+/** Locks every row the deltas touch; returns the locked stock rows for availability checks. */
+export async function lockForDeltas(
+  tx: Executor,
+  schema: string,
+  deltas: {
+    itemId: string;
+    warehouseId: string;
+    locationId: string;
+    lotId: string | null;
+    serialId: string | null;
+  }[],
+) {
+  const stock = await lockStock(tx, schema, deltas);
+  const balances = await lockBalances(tx, schema, lockOrder(deltas));
+  return { stock, balances };
+}
+
+export async function applyDeltas(
+  tx: Executor,
+  schema: string,
+  input: {
+    header: Pick<LedgerRow, 'moveId' | 'moveType' | 'postingDate' | 'sourceType' | 'sourceId'>;
+    deltas: ValuedDelta[];
+    allowNegative: (warehouseId: string) => boolean;
+    /** Outgoing stock may not eat into other documents' reservations (true for new postings). */
+    respectReservations: boolean;
+    /** Sets each delta's value (valuation rows are locked after the balances); runs before the append. */
+    valuate?: (deltas: ValuedDelta[]) => Promise<void>;
+  },
+): Promise<void> {
+  const { stock, balances } = await lockForDeltas(tx, schema, input.deltas);
+  const stockDelta = new Map<
+    string,
+    { onHand: Decimal; reserved: Decimal; itemId: string; warehouseId: string }
+  >();
+  for (const d of input.deltas) {
+    const bk = balanceKey(d);
+    const next = balances.get(bk)!.plus(d.quantity);
+    balances.set(bk, next);
+    if (next.isNegative() && !next.isZero() && (d.serialId || !input.allowNegative(d.warehouseId))) {
+      throw d.serialId
+        ? new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: d.serialId })
+        : new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_STOCK, {
+            item: d.itemId,
+            location: d.locationId,
+            onHand: next.minus(d.quantity).toFixed(),
+            needed: d.quantity.neg().toFixed(),
+          });
+    }
+    const sk = `${d.itemId}|${d.warehouseId}`;
+    const acc = stockDelta.get(sk) ?? {
+      onHand: new Decimal(0),
+      reserved: new Decimal(0),
+      itemId: d.itemId,
+      warehouseId: d.warehouseId,
+    };
+    acc.onHand = acc.onHand.plus(d.quantity);
+    acc.reserved = acc.reserved.minus(d.reservedConsumed ?? 0);
+    stockDelta.set(sk, acc);
+  }
+  for (const [sk, acc] of stockDelta) {
+    const row = stock.get(sk)!;
+    const onHand = row.onHand.plus(acc.onHand);
+    const reserved = row.reserved.plus(acc.reserved);
+    if (
+      input.respectReservations &&
+      acc.onHand.isNegative() &&
+      onHand.lt(reserved) &&
+      !input.allowNegative(acc.warehouseId)
+    ) {
+      throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
+        item: acc.itemId,
+        available: Decimal.max(row.onHand.minus(row.reserved), 0).toFixed(),
+        requested: acc.onHand.neg().toFixed(),
+      });
+    }
+  }
+  try {
+    for (const d of input.deltas) await addBalance(tx, schema, d, d.quantity);
+  } catch (err) {
+    if (isUniqueOrCheck(err)) {
+      const serial = input.deltas.find((d) => d.serialId)?.serialId ?? '';
+      throw new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial });
+    }
+    throw err;
+  }
+  for (const acc of stockDelta.values()) await addStock(tx, schema, acc, acc.onHand, acc.reserved);
+  if (input.valuate) await input.valuate(input.deltas);
+  await appendLedger(
+    tx,
+    schema,
+    input.deltas.map((d) => ({ ...input.header, ...d })),
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * Posting a stock move: one transaction that claims the idempotency key, checks the lines, locks
+ * the balance rows in key order, values the stock (FIFO layers or moving average per item and
+ * company), appends the ledger, updates balances and writes the outbox event.
+ */
+import { AppError, Decimal, isUuid, newId, parseDecimal } from '@tenon/core';
+import { type Database, type Executor, sql } from '@tenon/db';
+import { type MoveLineInput, type MoveType, planMove } from '../domain/plan-move.ts';
+import { averageCost, issueAverage, issueFifo, receiptValue } from '../domain/valuation.ts';
+import { InventoryErrors } from '../errors.ts';
+import {
+  checkTracking,
+  loadItems,
+  loadLocations,
+  loadWarehouse,
+} from '../repositories/master-data.repository.ts';
+import {
+  addValuation,
+  enqueueEvent,
+  insertLayer,
+  lockStock,
+  lockValuation,
+  openLayers,
+  takeFromLayer,
+} from '../repositories/stock.repository.ts';
+import { applyDeltas, type ValuedDelta } from './apply-deltas.ts';
+import { consumeReservation } from './reservation-helpers.ts';
+
+export type PostMoveLine = {
+  item: string;
+  fromLocation?: string | null;
+  toLocation?: string | null;
+  lot?: string | null;
+  serial?: string | null;
+  /** Base-unit quantity as a decimal string. */
+  quantity: string;
+  unitCost?: string | null;
+  /** An active reservation this outgoing line fulfils. */
+  reservation?: string | null;
+};
+
+export type PostMoveInput = {
+  moveId?: string;
+  idempotencyKey: string;
+  moveType: MoveType;
+  warehouse: string;
+  postingDate: string;
+  sourceType?: string | null;
+  sourceId?: string | null;
+  lines: PostMoveLine[];
+};
+
+export type PostMoveResult = { moveId: string; replayed: boolean };
+
+const bad = (field: string, reason: string) =>
+  new AppError(InventoryErrors.INVENTORY_BAD_INPUT, { field, reason });
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkIds(input: PostMoveInput): void {
+  if (
+    typeof input.idempotencyKey !== 'string' ||
+    input.idempotencyKey.length === 0 ||
+    input.idempotencyKey.length > 200
+  ) {
+    throw bad('idempotencyKey', 'must be 1-200 characters');
+  }
+  if (!isUuid(input.warehouse)) throw bad('warehouse', 'must be an id');
+  if (typeof input.postingDate !== 'string' || !DATE.test(input.postingDate))
+    throw bad('postingDate', 'must be YYYY-MM-DD');
+  if (!Array.isArray(input.lines)) throw bad('lines', 'must be a list');
+  input.lines.forEach((l, i) => {
+    for (const f of ['item', 'fromLocation', 'toLocation', 'lot', 'serial', 'reservation'] as const) {
+      const v = l[f];
+      if ((f === 'item' || (v !== null && v !== undefined)) && !isUuid(v))
+        throw bad(`lines.${i + 1}.${f}`, 'must be an id');
+    }
+    if (!parseDecimal(l.quantity)) throw bad(`lines.${i + 1}.quantity`, 'must be a decimal string');
+    if (
+      l.unitCost !== null &&
+      l.unitCost !== undefined &&
+      (!parseDecimal(l.unitCost) || parseDecimal(l.unitCost)!.isNegative())
+    ) {
+      throw bad(`lines.${i + 1}.unitCost`, 'must be a non-negative decimal string');
+    }
+  });
+}
+
+export async function postStockMoveIn(
+  tx: Executor,
+  schema: string,
+  input: PostMoveInput,
+): Promise<PostMoveResult> {
+  checkIds(input);
+  const moveId = input.moveId ?? newId();
+  const claimed = await tx.run<{ move_id: string }>(
+    sql`INSERT INTO ${sql.id(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
+        VALUES (${moveId}, ${input.idempotencyKey}, ${input.moveType})
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING move_id`,
+  );
+  if (claimed.rows.length === 0) {
+    const { rows } = await tx.run<{ move_id: string; move_type: string }>(
+      sql`SELECT move_id, move_type FROM ${sql.id(schema, 'inv_posting')} WHERE idempotency_key = ${input.idempotencyKey}`,
+    );
+    const prior = rows[0];
+    if (!prior || prior.move_type !== input.moveType || (input.moveId && input.moveId !== prior.move_id)) {
+      throw new AppError(InventoryErrors.INVENTORY_IDEMPOTENCY_CONFLICT, { key: input.idempotencyKey });
+    }
+    return { moveId: prior.move_id, replayed: true };
+  }
+  const warehouse = await loadWarehouse(tx, schema, input.warehouse);
+  const items = await loadItems(
+    tx,
+    schema,
+    input.lines.map((l) => l.item),
+  );
+  const locations = await loadLocations(
+    tx,
+    schema,
+    input.lines.flatMap((l) => [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x))),
+  );
+  const lines: MoveLineInput[] = input.lines.map((l, i) => ({
+    lineNo: i + 1,
+    item: items.get(l.item)!,
+    from: l.fromLocation ?? null,
+    to: l.toLocation ?? null,
+    lot: l.lot ?? null,
+    serial: l.serial ?? null,
+    quantity: new Decimal(l.quantity),
+  }));
+  const planned = planMove(input.moveType, lines);
+  await checkTracking(
+    tx,
+    schema,
+    lines.map((l) => ({ lineNo: l.lineNo, itemId: l.item.id, lot: l.lot, serial: l.serial })),
+  );
+  const warehouses = new Map([[warehouse.id, warehouse]]);
+  for (const d of planned) {
+    const loc = locations.get(d.locationId)!;
+    const sameWarehouse = loc.warehouseId === warehouse.id;
+    if (!sameWarehouse && !(input.moveType === 'transfer' && d.direction === 'in')) {
+      throw new AppError(InventoryErrors.INVENTORY_INVALID_MOVE, {
+        line: d.lineNo,
+        reason: 'location is not in the move warehouse',
+      });
+    }
+    if (!warehouses.has(loc.warehouseId))
+      warehouses.set(loc.warehouseId, await loadWarehouse(tx, schema, loc.warehouseId));
+    if (warehouses.get(loc.warehouseId)!.companyId !== warehouse.companyId) {
+      throw new AppError(InventoryErrors.INVENTORY_INVALID_MOVE, {
+        line: d.lineNo,
+        reason: 'a transfer stays inside one company',
+      });
+    }
+  }
+  const company = warehouse.companyId;
+  const deltas: ValuedDelta[] = planned.map((d) => ({
+    lineNo: d.lineNo,
+    itemId: d.itemId,
+    warehouseId: locations.get(d.locationId)!.warehouseId,
+    companyId: company,
+    locationId: d.locationId,
+    lotId: d.lotId,
+    serialId: d.serialId,
+    quantity: d.quantity,
+    value: new Decimal(0),
+  }));
+  // Stock rows are locked before reservation rows, as the reservation services do.
+  if (input.lines.some((l) => l.reservation)) await lockStock(tx, schema, deltas);
+  for (const [i, l] of input.lines.entries()) {
+    if (!l.reservation) continue;
+    const out = deltas.find((d) => d.lineNo === i + 1 && d.quantity.isNegative());
+    if (!out)
+      throw new AppError(InventoryErrors.INVENTORY_INVALID_MOVE, {
+        line: i + 1,
+        reason: 'only an outgoing line fulfils a reservation',
+      });
+    out.reservedConsumed = await consumeReservation(tx, schema, l.reservation, out.itemId);
+  }
+  await applyDeltas(tx, schema, {
+    header: {
+      moveId,
+      moveType: input.moveType,
+      postingDate: input.postingDate,
+      sourceType: input.sourceType ?? null,
+      sourceId: input.sourceId ?? null,
+    },
+    deltas,
+    allowNegative: (id) => warehouses.get(id)?.allowNegative ?? false,
+    respectReservations: true,
+    // Per item in key order; a transfer inside one company is value-neutral.
+    valuate: async () => {
+      if (input.moveType !== 'transfer')
+        await valueDeltas(tx, schema, { deltas, items, moveId, postingDate: input.postingDate, input });
+    },
+  });
+  await enqueueEvent(tx, schema, 'inventory.stock_move.posted', moveId, {
+    moveType: input.moveType,
+    warehouse: warehouse.id,
+    postingDate: input.postingDate,
+    lines: deltas.map((d) => ({ item: d.itemId, location: d.locationId, quantity: d.quantity.toFixed() })),
+  });
+  return { moveId, replayed: false };
+}
+
+async function valueDeltas(
+  tx: Executor,
+  schema: string,
+  k: {
+    deltas: ValuedDelta[];
+    items: Awaited<ReturnType<typeof loadItems>>;
+    moveId: string;
+    postingDate: string;
+    input: PostMoveInput;
+  },
+): Promise<void> {
+  const order = [...k.deltas].sort((a, b) =>
+    a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : a.lineNo - b.lineNo,
+  );
+  for (const d of order) {
+    const item = k.items.get(d.itemId)!;
+    const current = await lockValuation(tx, schema, d.itemId, d.companyId);
+    const fallback = averageCost(current) ?? item.standardCost ?? new Decimal(0);
+    const qty = d.quantity.abs();
+    let value: Decimal;
+    if (d.quantity.gt(0)) {
+      const given = k.input.lines[d.lineNo - 1]!.unitCost;
+      const unitCost = given ? new Decimal(given) : fallback;
+      value = receiptValue(qty, unitCost);
+      if (item.valuationMethod === 'fifo') {
+        await insertLayer(tx, schema, {
+          itemId: d.itemId,
+          companyId: d.companyId,
+          moveId: k.moveId,
+          postingDate: k.postingDate,
+          quantity: qty,
+          value,
+          unitCost,
+        });
+      }
+    } else if (item.valuationMethod === 'fifo') {
+      const issue = issueFifo(await openLayers(tx, schema, d.itemId, d.companyId), qty, fallback);
+      for (const take of issue.takes) await takeFromLayer(tx, schema, take.seq, take.quantity, take.value);
+      if (issue.shortfall.gt(0)) {
+        await insertLayer(tx, schema, {
+          itemId: d.itemId,
+          companyId: d.companyId,
+          moveId: k.moveId,
+          postingDate: k.postingDate,
+          quantity: issue.shortfall.neg(),
+          value: issue.shortfallValue.neg(),
+          unitCost: issue.shortfall.gt(0) ? issue.shortfallValue.dividedBy(issue.shortfall) : fallback,
+        });
+      }
+      value = issue.value.neg();
+    } else {
+      value = issueAverage(current, qty, fallback).neg();
+    }
+    d.value = value;
+    await addValuation(tx, schema, { itemId: d.itemId, companyId: d.companyId, quantity: d.quantity, value });
+  }
+}
+
+/** Posts in its own transaction (retried after deadlocks and serialization failures). */
+export function postStockMove(db: Database, schema: string, input: PostMoveInput): Promise<PostMoveResult> {
+  return db.transaction((tx) => postStockMoveIn(tx, schema, input));
+}

@@ -1,0 +1,138 @@
+/**
+ * Reserving stock for a source document: under the (item, warehouse) stock row lock, available =
+ * on hand - reserved; lots are taken first-expiring first (expired lots are skipped); a serial can
+ * be reserved once. Without `allowPartial` a shortfall is a 409; with it, the rest is back-ordered.
+ */
+import { AppError, Decimal, isUuid, newId, parseDecimal } from '@tenon/core';
+import { type Database, type Executor, sql } from '@tenon/db';
+import { allocate, type LotAvailability } from '../domain/allocate-reservation.ts';
+import { InventoryErrors } from '../errors.ts';
+import { NIL } from '../migrations.ts';
+import { loadItems } from '../repositories/master-data.repository.ts';
+import { addStock, dec, lockStock, orNil } from '../repositories/stock.repository.ts';
+
+export type ReserveInput = {
+  item: string;
+  warehouse: string;
+  quantity: string;
+  serial?: string | null;
+  lot?: string | null;
+  sourceType: string;
+  sourceId: string;
+  allowPartial?: boolean;
+  /** The business date: lots expired before it are not reserved. */
+  today: string;
+};
+
+export type ReserveResult = {
+  reservations: { id: string; lot: string | null; serial: string | null; quantity: string }[];
+  reserved: string;
+  backorder: string;
+};
+
+const bad = (field: string, reason: string) =>
+  new AppError(InventoryErrors.INVENTORY_BAD_INPUT, { field, reason });
+
+export async function reserveStockIn(
+  tx: Executor,
+  schema: string,
+  input: ReserveInput,
+): Promise<ReserveResult> {
+  if (!isUuid(input.item)) throw bad('item', 'must be an id');
+  if (!isUuid(input.warehouse)) throw bad('warehouse', 'must be an id');
+  for (const f of ['serial', 'lot'] as const)
+    if (input[f] && !isUuid(input[f])) throw bad(f, 'must be an id');
+  const quantity = parseDecimal(input.quantity);
+  if (!quantity || quantity.lte(0)) throw bad('quantity', 'must be a positive decimal string');
+  if (!input.sourceType || !input.sourceId) throw bad('source', 'sourceType and sourceId are required');
+  const item = (await loadItems(tx, schema, [input.item])).get(input.item)!;
+  const stock = (await lockStock(tx, schema, [{ itemId: input.item, warehouseId: input.warehouse }])).get(
+    `${input.item}|${input.warehouse}`,
+  )!;
+  const available = stock.onHand.minus(stock.reserved);
+  let takes: { lotId: string | null; serialId: string | null; quantity: Decimal }[];
+  let backorder = new Decimal(0);
+  if (item.tracking === 'serial') {
+    if (!input.serial) throw bad('serial', 'is required for a serial-tracked item');
+    if (!quantity.eq(1)) throw bad('quantity', 'must be 1 for a serial');
+    const { rows } = await tx.run(
+      sql`SELECT 1 FROM ${sql.id(schema, 'inv_balance')} b WHERE b.serial_id = ${input.serial}::uuid
+            AND b.warehouse_id = ${input.warehouse}::uuid AND b.on_hand = 1
+            AND NOT EXISTS (SELECT 1 FROM ${sql.id(schema, 'inv_reservation')} r
+              WHERE r.serial_id = b.serial_id AND r.status = 'active')`,
+    );
+    if (rows.length === 0)
+      throw new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: input.serial });
+    takes = [{ lotId: null, serialId: input.serial, quantity }];
+  } else {
+    const lots = item.tracking === 'lot' ? await lotAvailability(tx, schema, input) : null;
+    const pool: LotAvailability[] = lots ?? [{ lotId: null, expiresOn: null, firstSeq: '0', available }];
+    // The warehouse total bounds every lot split (other reservations may not name a lot).
+    const cap = Decimal.max(available, 0);
+    const allocation = allocate(pool, quantity, true);
+    let left = cap;
+    takes = [];
+    for (const t of allocation.takes) {
+      const q = Decimal.min(t.quantity, left);
+      if (q.gt(0)) takes.push({ lotId: t.lotId, serialId: null, quantity: q });
+      left = left.minus(q);
+    }
+    const got = takes.reduce((s, t) => s.plus(t.quantity), new Decimal(0));
+    backorder = quantity.minus(got);
+    if (backorder.gt(0) && !input.allowPartial) {
+      throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
+        item: input.item,
+        available: Decimal.max(got, 0).toFixed(),
+        requested: quantity.toFixed(),
+      });
+    }
+  }
+  const reservations: ReserveResult['reservations'] = [];
+  for (const t of takes) {
+    const id = newId();
+    await tx.run(sql`INSERT INTO ${sql.id(schema, 'inv_reservation')}
+      (id, item_id, warehouse_id, lot_id, serial_id, quantity, source_type, source_id)
+      VALUES (${id}, ${input.item}, ${input.warehouse}, ${orNil(t.lotId)}, ${orNil(t.serialId)},
+        ${t.quantity.toFixed()}::numeric, ${input.sourceType}, ${input.sourceId})`);
+    reservations.push({ id, lot: t.lotId, serial: t.serialId, quantity: t.quantity.toFixed() });
+  }
+  const reserved = takes.reduce((s, t) => s.plus(t.quantity), new Decimal(0));
+  await addStock(tx, schema, { itemId: input.item, warehouseId: input.warehouse }, new Decimal(0), reserved);
+  return { reservations, reserved: reserved.toFixed(), backorder: backorder.toFixed() };
+}
+
+/** Per lot in the warehouse: on hand - active reservations of that lot; unexpired lots only. */
+async function lotAvailability(
+  tx: Executor,
+  schema: string,
+  input: ReserveInput,
+): Promise<LotAvailability[]> {
+  const { rows } = await tx.run<{
+    lot_id: string;
+    expires_on: string | null;
+    first_seq: string;
+    available: string;
+  }>(
+    sql`SELECT b.lot_id, l.expires_on::text AS expires_on,
+          (SELECT coalesce(min(g.seq), 0)::text FROM ${sql.id(schema, 'inv_ledger')} g
+            WHERE g.lot_id = b.lot_id AND g.warehouse_id = b.warehouse_id) AS first_seq,
+          (sum(b.on_hand) - coalesce((SELECT sum(r.quantity) FROM ${sql.id(schema, 'inv_reservation')} r
+            WHERE r.item_id = b.item_id AND r.warehouse_id = b.warehouse_id AND r.lot_id = b.lot_id
+              AND r.status = 'active'), 0))::text AS available
+        FROM ${sql.id(schema, 'inv_balance')} b JOIN ${sql.id(schema, 'lot')} l ON l.id = b.lot_id
+        WHERE b.item_id = ${input.item}::uuid AND b.warehouse_id = ${input.warehouse}::uuid AND b.lot_id <> ${NIL}::uuid
+          AND (l.expires_on IS NULL OR l.expires_on >= ${input.today}::date)
+          AND (${input.lot ?? null}::uuid IS NULL OR b.lot_id = ${input.lot ?? null}::uuid)
+        GROUP BY b.item_id, b.warehouse_id, b.lot_id, l.expires_on`,
+  );
+  return rows.map((r) => ({
+    lotId: r.lot_id,
+    expiresOn: r.expires_on,
+    firstSeq: r.first_seq,
+    available: dec(r.available),
+  }));
+}
+
+export function reserveStock(db: Database, schema: string, input: ReserveInput): Promise<ReserveResult> {
+  return db.transaction((tx) => reserveStockIn(tx, schema, input));
+}
