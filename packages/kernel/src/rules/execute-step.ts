@@ -16,9 +16,11 @@ import {
 } from '@tenon/design';
 import type { TenantKernelDefinitions } from '../definitions/kernel-definitions.ts';
 import type { KernelEnv } from '../env.ts';
+import { createProcess } from '../services/create-process.service.ts';
+import { transitionProcess } from '../services/transition-process.service.ts';
+import { scheduleTimer } from '../timers/schedule-timer.ts';
 import type { PlannedStep } from './domain/plan-instructions.ts';
 import { insertNotification } from './notification.repository.ts';
-import type { RuleEffects } from './rule-effects.ts';
 
 export type StepContext = {
   tx: Tx;
@@ -27,7 +29,6 @@ export type StepContext = {
   definitions: TenantKernelDefinitions;
   clock: Clock;
   actions: ActionRegistry;
-  effects: RuleEffects;
   rule: string;
   cause: EventCause;
 };
@@ -54,18 +55,12 @@ function kernelEnv(c: StepContext): KernelEnv {
   };
 }
 
-function wired<T>(effect: T | undefined, what: string): T {
-  if (!effect) throw new ExprError(`${what} is not available in this kernel`);
-  return effect;
-}
-
 /** Returns what the step produced (a created id), for the run log and the caller. */
 export async function executeStep(c: StepContext, step: PlannedStep): Promise<Record<string, unknown>> {
   const schema = c.metamodel.tenant.schemaName;
   switch (step.do) {
     case 'create_process': {
-      const create = wired(c.effects.createProcess, 'create_process');
-      const { pid } = await create(c.tx, kernelEnv(c), {
+      const { pid } = await createProcess(c.tx, kernelEnv(c), {
         service: step.service,
         entity: step.entity,
         recordId: step.recordId,
@@ -76,7 +71,7 @@ export async function executeStep(c: StepContext, step: PlannedStep): Promise<Re
       return { pid };
     }
     case 'transition_process':
-      await wired(c.effects.transitionProcess, 'transition_process')(c.tx, kernelEnv(c), {
+      await transitionProcess(c.tx, kernelEnv(c), {
         pid: step.pid,
         transition: step.transition,
         ...(step.reason ? { reason: step.reason } : {}),
@@ -125,11 +120,10 @@ export async function executeStep(c: StepContext, step: PlannedStep): Promise<Re
       );
       return {};
     case 'schedule_timer': {
-      const schedule = wired(c.effects.scheduleTimer, 'schedule_timer');
-      const timer = await schedule(c.tx, {
+      // Not tied to the process (`pid`): a rule's timer wakes no process; the payload names it.
+      const timer = await scheduleTimer(c.tx, schema, {
         dueAt: step.dueAt,
         payload: step.payload,
-        pid: step.pid,
         rule: c.rule,
       });
       return { timer };

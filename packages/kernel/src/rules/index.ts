@@ -5,7 +5,6 @@ export { ruleActor } from './execute-step.ts';
 export * from './notification.repository.ts';
 export { ruleKind } from './rule.kind.ts';
 export * from './rule.types.ts';
-export type { CreateProcessInput, RuleEffects } from './rule-effects.ts';
 export {
   checkRuleExpr,
   compileRuleExpr,

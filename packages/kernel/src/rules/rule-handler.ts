@@ -13,7 +13,6 @@ import { planInstruction } from './domain/plan-instructions.ts';
 import { executeStep, isRuleError, ruleErrorText, type StepContext } from './execute-step.ts';
 import type { Instruction, RuleTimerPayload } from './rule.types.ts';
 import { boundRecordOf, ruleVarsOf } from './rule-data.ts';
-import type { RuleEffects } from './rule-effects.ts';
 import { assertRuleData, evaluateRuleExpr, type RuleVars } from './rule-expressions.ts';
 import { type CompiledRule, findRule, rulesFor } from './rule-index.ts';
 import { appendRuleRuns, type RuleOutcome, type RuleRun } from './rule-run.repository.ts';
@@ -27,7 +26,6 @@ export type RuleHandlerDeps = {
   definitions: KernelDefinitions;
   actions: ActionRegistry;
   clock: Clock;
-  effects?: RuleEffects;
 };
 
 type Loaded = { metamodel: TenantMetamodel; defs: TenantKernelDefinitions };
@@ -98,7 +96,6 @@ export function createRuleHandler(deps: RuleHandlerDeps): EventHandler {
           ...loaded,
           clock: deps.clock,
           actions: deps.actions,
-          effects: deps.effects ?? {},
           rule: rule.name,
           cause,
           definitions: loaded.defs,
@@ -133,7 +130,8 @@ async function runRule(
       }
     }
     const target = boundRecordOf(event);
-    const pid = typeof event.payload.pid === 'string' ? event.payload.pid : null;
+    const p = event.payload;
+    const pid = typeof p.pid === 'string' ? p.pid : typeof p.sourcePid === 'string' ? p.sourcePid : null;
     for (const instruction of instructions) {
       const step = planInstruction(instruction, { rule: rule.name, vars, target, pid });
       await executeStep(ctx, step);

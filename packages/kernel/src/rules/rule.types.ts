@@ -71,5 +71,6 @@ export type RuleTimerPayload = {
   then: Instruction[];
   entity: string | null;
   recordId: string | null;
-  pid: string | null;
+  /** The process of the event that scheduled it (a rule's timer wakes no process). */
+  sourcePid: string | null;
 };

@@ -28,7 +28,7 @@ export type PlannedStep =
       body: string | null;
     } & Target)
   | ({ do: 'emit'; topic: string; payload: Record<string, unknown> } & Target)
-  | { do: 'schedule_timer'; dueAt: string; pid: string | null; payload: RuleTimerPayload };
+  | { do: 'schedule_timer'; dueAt: string; payload: RuleTimerPayload };
 
 export type PlanInput = {
   rule: string;
@@ -121,14 +121,13 @@ export function planInstruction(ins: Instruction, input: PlanInput): PlannedStep
       return {
         do: 'schedule_timer',
         dueAt,
-        pid: input.pid,
         payload: {
           rule: input.rule,
           // biome-ignore lint/suspicious/noThenProperty: the timer payload shape agreed with timers (a list, never callable)
           then: ins.then,
           entity: target.entity,
           recordId: target.recordId,
-          pid: input.pid,
+          sourcePid: input.pid,
         },
       };
     }
