@@ -1,0 +1,1 @@
+export { resourceEntity } from './resource.entity.ts';

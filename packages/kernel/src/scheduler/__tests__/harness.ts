@@ -1,0 +1,63 @@
+/** A test server with the process and allocation tables, the `resource` entity and the kernel's kinds. */
+import type { Clock } from '@tenon/core';
+import { type Database, registerMigrations } from '@tenon/db';
+import { type Actor, defineModule, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
+import { createTestServer, type TestServer } from '@tenon/server/testing';
+import { resourceTypeKind } from '../../definitions/resource-type.kind.ts';
+import { serviceKind } from '../../definitions/service.kind.ts';
+import type { KernelEnv } from '../../env.ts';
+import { processMigrations } from '../../processes/process.migrations.ts';
+import { resourceEntity } from '../../resources/resource.entity.ts';
+import { schedulerMigrations } from '../scheduler.migrations.ts';
+
+export const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
+
+export type SchedulerHarness = {
+  s: TestServer;
+  save(kind: 'service' | 'resource_type', definition: Record<string, unknown>): Promise<void>;
+  env(actor?: Actor, db?: Database): Promise<KernelEnv>;
+  resource(input: Record<string, unknown>): Promise<string>;
+};
+
+export async function schedulerHarness(
+  clock: Clock,
+  options: { db?: Database } = {},
+): Promise<SchedulerHarness> {
+  registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
+  const objectKinds = new ObjectKindRegistry();
+  objectKinds.register(serviceKind);
+  objectKinds.register(resourceTypeKind);
+  const module = defineModule({
+    name: 'kernel-scheduler',
+    entities: [resourceEntity],
+    migrations: { name: 'kernel-scheduler', tenant: schedulerMigrations },
+  });
+  const s = await createTestServer({ objectKinds, clock, modules: [module], ...options });
+  return {
+    s,
+    async save(kind, definition) {
+      await saveObject(s.db, {
+        kinds: objectKinds,
+        metamodel: await s.deps.metamodels.forTenant(s.tenant),
+        kind,
+        definition,
+        mode: 'upsert',
+        user: 'test',
+        locale: 'en',
+      });
+    },
+    async env(actor = SYSTEM_ACTOR) {
+      return {
+        metamodel: await s.deps.metamodels.forTenant(s.tenant),
+        definitions: await s.deps.kernel.definitions.forTenant(s.tenant),
+        clock,
+        actor,
+      };
+    },
+    async resource(input) {
+      const res = await s.call('POST', '/api/v1/resource', input);
+      if (res.status !== 201 && res.status !== 200) throw new Error(`resource: ${JSON.stringify(res.body)}`);
+      return res.body.data.id as string;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * One dispatch round in one transaction: lock the READY unassigned processes (SKIP LOCKED: another
+ * instance's round keeps its own), lock the resources they need in id order, plan, then assign each
+ * chosen process to its operator (K1's `assign` transition: history row and outbox event) and hold its
+ * resources. Two instances running rounds at once never assign a process twice or overbook a resource.
+ */
+import type { Database } from '@tenon/db';
+import type { KernelEnv } from '../../env.ts';
+import { transitionProcess } from '../../services/transition-process.service.ts';
+import { loadRound } from '../dispatch.repository.ts';
+import { type DispatchOptions, type NotDispatched, planDispatch } from '../domain/plan-dispatch.ts';
+import { type AllocationRow, insertAllocations } from '../resource.repository.ts';
+
+export type DispatchResult = {
+  assigned: { pid: string; operatorId: string; allocations: AllocationRow[] }[];
+  waiting: NotDispatched[];
+  /** READY unassigned processes considered (those locked by another round are not). */
+  considered: number;
+};
+
+export async function dispatchRound(
+  db: Database,
+  env: KernelEnv,
+  input: { options?: Partial<DispatchOptions>; limit?: number } = {},
+): Promise<DispatchResult> {
+  return db.transaction(async (tx) => {
+    const round = await loadRound(tx, env, { lock: true, limit: input.limit ?? 20_000 });
+    const plan = planDispatch({ ...round, ...(input.options ? { options: input.options } : {}) });
+    const schema = env.definitions.tenant.schemaName;
+    const by = env.actor.userId ?? env.actor.username;
+    const assigned: DispatchResult['assigned'] = [];
+    for (const a of plan.assignments) {
+      await transitionProcess(tx, env, {
+        pid: a.pid,
+        transition: 'assign',
+        operatorId: a.operatorId,
+        reason: 'dispatch',
+        data: { resources: a.allocations.map((r) => r.resourceId) },
+      });
+      const code = new Map(round.resources.map((r) => [r.id, r]));
+      const allocations = await insertAllocations(tx, schema, {
+        pid: a.pid,
+        kind: 'hold',
+        by,
+        picks: a.allocations.map((r) => ({
+          ...r,
+          resource: code.get(r.resourceId)!.code,
+          type: code.get(r.resourceId)!.type,
+        })),
+      });
+      assigned.push({ pid: a.pid, operatorId: a.operatorId, allocations });
+    }
+    return { assigned, waiting: plan.waiting, considered: round.processes.length };
+  });
+}
