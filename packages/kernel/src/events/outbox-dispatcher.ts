@@ -181,17 +181,17 @@ export class OutboxDispatcher {
         delayMs,
         error,
       });
-      if (attempts !== null && attempts >= maxAttempts) await deadLetter(tx, schema, row.id);
-      this.log(
-        attempts !== null && attempts >= maxAttempts ? 'event dead-lettered' : 'event delivery failed',
-        {
-          schema,
-          id: row.id,
-          topic: row.topic,
-          attempts,
-          error,
-        },
-      );
+      // null: another consumer counted this failure already.
+      if (attempts === null) return;
+      const dead = attempts >= maxAttempts;
+      if (dead) await deadLetter(tx, schema, row.id);
+      this.log(dead ? 'event dead-lettered' : 'event delivery failed', {
+        schema,
+        id: row.id,
+        topic: row.topic,
+        attempts,
+        error,
+      });
     });
   }
 
