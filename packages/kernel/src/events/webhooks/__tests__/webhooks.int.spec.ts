@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '@tenon/core';
 import { registerMigrations, sql } from '@tenon/db';
+import { openTestDatabase, testDatabaseKind } from '@tenon/db/testing';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { eventsMigrations } from '../../events.migrations.ts';
 import { OutboxDispatcher } from '../../outbox-dispatcher.ts';
@@ -213,5 +214,39 @@ describe('webhooks', () => {
     assert.equal(rows.rows[0]?.n, 1);
     assert.equal((await s.call('DELETE', `/api/v1/webhooks/${id}`)).status, 200);
     assert.equal((await s.call('DELETE', `/api/v1/webhooks/${id}`)).status, 404);
+  });
+
+  it('sends each delivery once with two instances working the queue', {
+    skip: testDatabaseKind() === 'pglite',
+  }, async () => {
+    const created = await s.call('POST', '/api/v1/webhooks', {
+      name: 'Busy',
+      url: `${base}/busy`,
+      topics: ['*'],
+    });
+    const id = created.body.data.id as string;
+    for (let i = 0; i < 40; i++) await s.call('POST', '/api/v1/ticket', { title: `T${i}` });
+    await dispatcher.drain();
+    assert.equal((await deliveries(id, 'pending')).total, 40);
+    const other = await openTestDatabase();
+    try {
+      received.length = 0;
+      const options = { clock: systemClock, tenants: async () => [s.tenant], batch: 3 };
+      const a = new WebhookWorker({ db: s.db, ...options });
+      const b = new WebhookWorker({ db: other, ...options });
+      const counts = await Promise.all([a.deliverDue(), b.deliverDue(), a.deliverDue(), b.deliverDue()]);
+      assert.equal(
+        counts.reduce((x, y) => x + y, 0),
+        40,
+      );
+      const ids = received
+        .filter((r) => r.headers['x-tenon-event'])
+        .map((r) => r.headers['x-tenon-delivery']);
+      assert.equal(ids.length, 40);
+      assert.equal(new Set(ids).size, 40);
+      assert.equal((await deliveries(id, 'delivered')).total, 40);
+    } finally {
+      await other.close();
+    }
   });
 });
