@@ -3,7 +3,15 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '@tenon/core';
 import { createTenant, listTenants } from '@tenon/db';
 import { createUser } from '@tenon/identity';
-import { ensureAdmin, ensureTenant, openSystem, registerModuleDefinitions, startServer } from './boot.ts';
+import { inventoryCheckCommand } from '@tenon/inventory';
+import {
+  allTenants,
+  ensureAdmin,
+  ensureTenant,
+  openSystem,
+  registerModuleDefinitions,
+  startServer,
+} from './boot.ts';
 import { loadConfig } from './config.ts';
 import { exportDefinitions, importDefinitions } from './defs-package.ts';
 import { loadDemo } from './demo/load-demo.ts';
@@ -17,6 +25,7 @@ const USAGE = `Usage: tenon <command>
   user create <name> [--roles a,b] [--password p] [--tenant t]
                                   a user with a membership (without --password: a one-time password)
   demo [--tenant t]               load demo definitions and records
+  inventory check                 recompute stock balances and valuation from the ledger (exit 1 on drift)
 Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT, TENON_ADMIN_USER,
   TENON_ADMIN_PASSWORD, TENON_JWT_SECRET, TENON_ENCRYPTION_KEY, REDIS_URL, TENON_RATE_LIMIT_API,
   TENON_RATE_LIMIT_AUTH, TENON_CORS_ORIGINS, TENON_HSTS, TENON_BODY_LIMIT_MB, TENON_FILE_LIMIT_MB,
@@ -119,6 +128,12 @@ async function main(argv: string[]): Promise<void> {
           (await loadDemo(system, tenantName)).created ? 'demo data loaded' : 'demo data already present',
         );
         break;
+      case 'inventory': {
+        if (sub !== 'check') throw new Error('usage: tenon inventory check');
+        const drifts = await inventoryCheckCommand(system.db, await allTenants(system), console.log);
+        if (drifts > 0) process.exitCode = 1;
+        break;
+      }
       default:
         throw new Error(`unknown command ${command}\n${USAGE}`);
     }

@@ -3,6 +3,7 @@
  * entity definitions (registered from code in the designer's shape) and action handlers.
  */
 import type { ModuleDefinition } from '@tenon/design';
+import { inventoryModule } from '@tenon/inventory';
 import { orgModule } from '@tenon/org';
 
-export const modules: ModuleDefinition[] = [orgModule];
+export const modules: ModuleDefinition[] = [orgModule, inventoryModule];

@@ -38,6 +38,7 @@ export const inventoryModule = defineModule({
 
 export { InventoryErrors } from './errors.ts';
 export { checkInventory, type Drift } from './services/check-inventory.service.ts';
+export { inventoryCheckCommand } from './services/inventory-check-command.ts';
 export {
   type PostMoveInput,
   type PostMoveLine,

@@ -3,6 +3,7 @@ import { applyDefinitions, createRecordIn, systemContext } from '@tenon/design';
 import type { System } from '../boot.ts';
 import { ensureTenant } from '../boot.ts';
 import { demoDefinitions } from './demo-definitions.ts';
+import { loadInventoryDemo } from './inventory-demo.ts';
 
 export async function loadDemo(system: System, tenantName: string): Promise<{ created: boolean }> {
   const tenant = await ensureTenant(system, tenantName);
@@ -43,5 +44,6 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
       ],
     });
   });
+  await loadInventoryDemo(system, tenant, ctx);
   return { created: true };
 }

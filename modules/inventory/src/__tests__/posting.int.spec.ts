@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkInventory, postStockMove, stockValueAsOf } from '../index.ts';
+import { checkInventory, inventoryCheckCommand, postStockMove, stockValueAsOf } from '../index.ts';
 import { type Fixture, inventoryFixture } from './harness.ts';
 
 describe('posting stock moves', () => {
@@ -167,5 +167,19 @@ describe('posting stock moves', () => {
     const report = await checkInventory(f.s.db, f.schema);
     assert.deepEqual(report.drift, []);
     await assert.rejects(f.s.db.query(`UPDATE "${f.schema}".inv_ledger SET quantity = 0`), /append-only/);
+  });
+
+  it('reports drift when a stored balance disagrees with the ledger', async () => {
+    await f.s.db.query(`UPDATE "${f.schema}".inv_balance SET on_hand = on_hand + 1 WHERE location_id = $1`, [
+      f.bins[2],
+    ]);
+    const lines: string[] = [];
+    const drifts = await inventoryCheckCommand(f.s.db, [f.s.tenant], (l) => lines.push(l));
+    assert.equal(drifts, 1, lines.join('\n'));
+    assert.match(lines.join('\n'), /balance .* ledger says/);
+    await f.s.db.query(`UPDATE "${f.schema}".inv_balance SET on_hand = on_hand - 1 WHERE location_id = $1`, [
+      f.bins[2],
+    ]);
+    assert.equal(await inventoryCheckCommand(f.s.db, [f.s.tenant], () => {}), 0);
   });
 });
