@@ -5,5 +5,6 @@ export type * from './events/types.ts';
 export * from './kernel.ts';
 export * from './processes/index.ts';
 export * from './rules/index.ts';
+export * from './scheduler/index.ts';
 export * from './timers/index.ts';
 export * from './types.ts';

@@ -18,6 +18,7 @@ import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { processRoutes } from './routes/processes.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { rulesRoutes } from './routes/rules.routes.ts';
+import { scheduleRoutes } from './routes/schedule.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   webhookRoutes(app, deps);
   rulesRoutes(app, deps);
   processRoutes(app, deps);
+  scheduleRoutes(app, deps);
   taskRoutes(app, deps);
   liveRoutes(app, deps);
   recordRoutes(app, deps);

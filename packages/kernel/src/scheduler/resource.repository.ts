@@ -3,7 +3,7 @@ import { newId } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 import { parseCalendar } from './domain/calendar.ts';
 import type { Use } from './domain/capacity.ts';
-import type { CandidateResource, Pick } from './domain/pick-resources.ts';
+import type { CandidateResource, ResourcePick } from './domain/pick-resources.ts';
 
 type ResourceRow = {
   id: string;
@@ -85,7 +85,7 @@ export type AllocationRow = {
 export async function insertAllocations(
   ex: Executor,
   schema: string,
-  input: { pid: string; picks: readonly Pick[]; kind: 'booking' | 'hold'; by: string | null },
+  input: { pid: string; picks: readonly ResourcePick[]; kind: 'booking' | 'hold'; by: string | null },
 ): Promise<AllocationRow[]> {
   const out: AllocationRow[] = [];
   for (const p of input.picks) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Clock, fixedClock } from '@tenon/core';
+import type { Clock } from '@tenon/core';
 import { type Database, PLATFORM_SCHEMA, sql } from '@tenon/db';
 import { openTestDatabase, testDatabaseKind } from '@tenon/db/testing';
 import { BUILTIN_RESOURCE_TYPES } from '../../definitions/resource-type.kind.ts';

@@ -120,10 +120,10 @@ export function workingIntervals(calendar: Calendar | null, from: number, to: nu
       if (end > from && start < to) out.push({ start: Math.max(start, from), end: Math.min(end, to) });
     }
   }
-  return merge(out);
+  return mergeIntervals(out);
 }
 
-export function merge(intervals: Interval[]): Interval[] {
+export function mergeIntervals(intervals: Interval[]): Interval[] {
   const sorted = [...intervals].sort((x, y) => x.start - y.start);
   const out: Interval[] = [];
   for (const i of sorted) {

@@ -22,7 +22,7 @@ export type CandidateResource = {
   uses: Use[];
 };
 
-export type Pick = {
+export type ResourcePick = {
   resourceId: string;
   resource: string;
   type: string;
@@ -45,9 +45,9 @@ export function pickResources(input: {
   candidates: readonly CandidateResource[];
   start: number;
   defaultMinutes: number;
-}): Pick[] {
+}): ResourcePick[] {
   const added = new Map<string, Use[]>();
-  const picks: Pick[] = [];
+  const picks: ResourcePick[] = [];
   for (const req of input.requirements) {
     const quantity = req.quantity ?? 1;
     const end = input.start + (req.minutes ?? input.defaultMinutes) * 60_000;
