@@ -3,7 +3,8 @@
  * maximum from reserve bins, earliest expiry first, then oldest receipt, then bin code. Quantities
  * can be rounded down to whole cases so a face never goes over its maximum.
  */
-import { Decimal as D, type Decimal } from '@tenon/core';
+import { AppError, Decimal as D, type Decimal } from '@tenon/core';
+import { WmsErrors } from './errors.ts';
 import { nonNegative, positive } from './quantity.ts';
 
 export type PickFace = {
@@ -55,6 +56,8 @@ export function planReplenishment(
   for (const face of ordered) {
     const min = nonNegative(face.min, `${face.bin}.min`);
     const max = nonNegative(face.max, `${face.bin}.max`);
+    if (max.lessThan(min))
+      throw new AppError(WmsErrors.WMS_INVALID_QUANTITY, { field: `${face.bin}.max`, value: face.max });
     const level = nonNegative(face.onHand, `${face.bin}.onHand`).plus(
       nonNegative(face.incoming ?? '0', `${face.bin}.incoming`),
     );

@@ -56,10 +56,11 @@ describe('replenishment of pick faces', () => {
     assert.deepEqual(plan.shortages, [{ bin: 'P-02', item: 'BOLT', missing: '48' }]);
   });
 
-  it('refuses a malformed quantity', () => {
-    assert.throws(
-      () => planReplenishment([face({ onHand: '0.1.2' })], []),
-      (err: unknown) => isAppError(err) && err.code === 'WMS_INVALID_QUANTITY',
-    );
+  it('refuses a malformed quantity and a maximum below the minimum', () => {
+    for (const bad of [face({ onHand: '0.1.2' }), face({ min: '10', max: '9.99' })])
+      assert.throws(
+        () => planReplenishment([bad], []),
+        (err: unknown) => isAppError(err) && err.code === 'WMS_INVALID_QUANTITY',
+      );
   });
 });
