@@ -1,8 +1,12 @@
 import { type RawBuilder, sql } from 'kysely';
 import { compile } from './sql.ts';
-import type { Executor, QueryResult, Row, TransactionOptions } from './types.ts';
+import type { Executor, QueryOptions, QueryResult, Row, TransactionOptions } from './types.ts';
 
-type RawQuery = <R = Row>(text: string, params?: readonly unknown[]) => Promise<QueryResult<R>>;
+type RawQuery = <R = Row>(
+  text: string,
+  params?: readonly unknown[],
+  options?: QueryOptions,
+) => Promise<QueryResult<R>>;
 
 /** Builds the Executor surface (query / run / exec) over one driver's raw query function. */
 export function executorOver(rawQuery: RawQuery, rawExec: (script: string) => Promise<void>): Executor {

@@ -13,7 +13,24 @@ export const OID = {
 
 const PG_INSTANT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?:([+-]\d{2})(?::?(\d{2}))?)?$/;
 
+/** `YYYY-MM-DD HH:MM:SS[.f{1,6}]+00`, what the server sends with TimeZone=UTC: rewritten without a Date. */
+function utcInstant(text: string): string | null {
+  const length = text.length;
+  if (length < 22 || length > 29 || text.charCodeAt(10) !== 32 || !text.endsWith('+00')) return null;
+  const day = text.slice(0, 10);
+  const time = text.slice(11, 19);
+  if (length === 22) return `${day}T${time}.000Z`;
+  if (text.charCodeAt(19) !== 46) return null;
+  // Date truncates to milliseconds: so does this.
+  return `${day}T${time}.${text
+    .slice(20, length - 3)
+    .padEnd(3, '0')
+    .slice(0, 3)}Z`;
+}
+
 export function parseInstant(text: string): string {
+  const fast = utcInstant(text);
+  if (fast !== null) return fast;
   const m = PG_INSTANT.exec(text);
   if (!m) return text;
   const offset = m[3] ? `${m[3]}:${m[4] ?? '00'}` : 'Z';

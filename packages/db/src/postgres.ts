@@ -2,7 +2,7 @@ import pg from 'pg';
 import { beginStatement, contextStatement, executorOver } from './executor.ts';
 import { textParsers } from './parsers.ts';
 import { withRetry } from './retry.ts';
-import type { Database, QueryResult, Row, Tx } from './types.ts';
+import type { Database, QueryOptions, QueryResult, Row, Tx } from './types.ts';
 
 export type PostgresOptions = {
   connectionString: string;
@@ -28,9 +28,21 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
 
   const over = (client: pg.Pool | pg.PoolClient) =>
     executorOver(
-      async <R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+      async <R = Row>(
+        text: string,
+        params?: readonly unknown[],
+        options?: QueryOptions,
+      ): Promise<QueryResult<R>> => {
         statements++;
-        const result = await client.query(text, params as unknown[] | undefined);
+        const values = params as unknown[] | undefined;
+        const result = await (options?.name
+          ? client.query({ name: options.name, text, ...(values ? { values } : {}) }).catch((err) => {
+              // 0A000: the table changed under the prepared plan (another instance altered it); the
+              // caller's next compiled entity brings a new name. Until then, run it unnamed.
+              if ((err as { code?: string }).code !== '0A000') throw err;
+              return client.query(text, values);
+            })
+          : client.query(text, values));
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       },
       async (script: string) => {

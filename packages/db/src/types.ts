@@ -1,12 +1,16 @@
 import type { RawBuilder } from 'kysely';
 
 export type Row = Record<string, unknown>;
+export type QueryOptions = { name?: string };
 export type QueryResult<R = Row> = { rows: R[]; rowCount: number };
 
 /** Anything that runs SQL: the database itself (autocommit) or an open transaction. */
 export type Executor = {
-  /** One statement with bound parameters. */
-  query<R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * One statement with bound parameters. `options.name` makes it a named prepared statement on
+   * PostgreSQL (parsed and planned once per connection); the name must identify the text exactly.
+   */
+  query<R = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** A statement built with the `sql` tag: identifiers quoted, values always bound. */
   run<R = Row>(statement: RawBuilder<unknown>): Promise<QueryResult<R>>;
   /** Several statements without parameters (migrations, DDL scripts). */

@@ -2,7 +2,7 @@
  * What happens to a record before it is stored: defaults, formulas (CEL over the record) and
  * numbering series allocated gap-free inside the transaction.
  */
-import { type Clock, type FieldError, validationError } from '@tenon/core';
+import { type Clock, dateFormatIn, type FieldError, validationError } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 import { fromCelValue } from '../expressions/cel.ts';
 import { type CompiledEntity, DEFAULT_TIME_ZONE } from '../registry.ts';
@@ -25,7 +25,7 @@ function defaultValue(field: FieldDef, entity: CompiledEntity, ctx: WriteContext
   if (field.default === '$now') return ctx.clock.now().toISOString();
   if (field.default === '$today') {
     const tz = entity.tenant.settings.timeZone ?? DEFAULT_TIME_ZONE;
-    return new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(ctx.clock.now());
+    return dateFormatIn(tz).format(ctx.clock.now());
   }
   if (field.default === '$user') return actorStamp(ctx.actor);
   return structuredClone(field.default);

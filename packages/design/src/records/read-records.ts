@@ -1,6 +1,6 @@
 /** Reading records: one record by id, and list pages with filters, sort, paging and expansion. */
 import { AppError, isUuid, type Page } from '@tenon/core';
-import { type Executor, type RawBuilder, sql } from '@tenon/db';
+import { compile, type Executor, type RawBuilder, sql } from '@tenon/db';
 import { joinTableName } from '../ddl/physical.ts';
 import type { CompiledEntity, TenantMetamodel } from '../registry.ts';
 import { type AccessDecision, type AccessPolicy, requireAccess, SYSTEM_ACCESS } from './access.ts';
@@ -244,6 +244,9 @@ export async function getRecord(
     checkVisible(decision, { fields: options.fields ?? null, sort: [], expand: options.expand ?? [] });
   if (!isUuid(id)) return null;
   const rowFilter = options.rowFilter ?? decision?.rowFilter ?? null;
+  if (!rowFilter && !options.fields && !options.forUpdate && !('inTransaction' in db)) {
+    return readWhole(db, metamodel, entity, id, options);
+  }
   const visible = rowFilter ? sql` AND ${filterSql(metamodel, entity, 't', rowFilter)}` : sql``;
   const lock = options.forUpdate ? sql` FOR UPDATE OF t` : sql``;
   const { rows } = await db.run<RecordData>(
@@ -254,6 +257,38 @@ export async function getRecord(
   const expand = new Set(options.expand ?? []);
   for (const child of entity.childFields)
     if (!options.fields || options.fields.includes(child.name)) expand.add(child.name);
+  await expandRecords(db, metamodel, entity, [record], [...expand], options.access);
+  return options.access ? visibleRecord(options.access, metamodel, entity, record) : record;
+}
+
+/** The SQL of reading a whole record by id, compiled once per compiled entity (decision 0052). */
+const byIdStatements = new WeakMap<CompiledEntity, { name: string; text: string }>();
+let statementNames = 0;
+
+function byIdStatement(entity: CompiledEntity): { name: string; text: string } {
+  let statement = byIdStatements.get(entity);
+  if (!statement) {
+    const { text } = compile(sql`SELECT ${selectList(entity, null)} FROM ${from(entity)} WHERE t.id = ${''}`);
+    statement = { name: `tenon_by_id_${++statementNames}`, text };
+    byIdStatements.set(entity, statement);
+  }
+  return statement;
+}
+
+/** `getRecord` of a whole record outside a transaction: a named prepared statement. */
+async function readWhole(
+  db: Executor,
+  metamodel: TenantMetamodel,
+  entity: CompiledEntity,
+  id: string,
+  options: GetOptions,
+): Promise<RecordData | null> {
+  const { name, text } = byIdStatement(entity);
+  const { rows } = await db.query<RecordData>(text, [id], { name });
+  if (!rows[0]) return null;
+  const record = rowToRecord(entity, rows[0]);
+  const expand = new Set(options.expand ?? []);
+  for (const child of entity.childFields) expand.add(child.name);
   await expandRecords(db, metamodel, entity, [record], [...expand], options.access);
   return options.access ? visibleRecord(options.access, metamodel, entity, record) : record;
 }

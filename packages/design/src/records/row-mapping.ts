@@ -16,8 +16,37 @@ export const SYSTEM_FIELDS = [
   'updated_by',
 ] as const;
 
-function trimDecimal(text: string): string {
-  return new Decimal(text).toFixed();
+/** PostgreSQL's numeric text is plain (`-12.3400`): a digit after an optional sign, no exponent. */
+const plainNumber = (text: string) => {
+  const c = text.charCodeAt(text.charCodeAt(0) === 45 ? 1 : 0);
+  return c >= 48 && c <= 57;
+};
+
+/** `Decimal(text).toFixed()` by string operations for PostgreSQL's plain numeric text. */
+export function trimDecimal(text: string): string {
+  if (!plainNumber(text)) return new Decimal(text).toFixed();
+  if (!text.includes('.')) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  const out = text.slice(0, end);
+  return out === '-0' ? '0' : out;
+}
+
+/** `Decimal(text).toFixed(scale)` without decimal.js when no rounding is needed (the cut digits are 0). */
+export function fixedDecimal(text: string, scale: number): string {
+  if (plainNumber(text)) {
+    const dot = text.indexOf('.');
+    const digits = dot === -1 ? 0 : text.length - dot - 1;
+    if (digits <= scale) {
+      if (digits === scale) return text;
+      return `${text}${dot === -1 ? '.' : ''}${'0'.repeat(scale - digits)}`;
+    }
+    let zeros = true;
+    for (let i = dot + 1 + scale; i < text.length && zeros; i++) zeros = text.charCodeAt(i) === 48;
+    if (zeros && !text.startsWith('-')) return text.slice(0, scale === 0 ? dot : dot + 1 + scale);
+  }
+  return new Decimal(text).toFixed(scale);
 }
 
 export function columnValueOut(
@@ -37,7 +66,7 @@ export function columnValueOut(
         typeof fromField === 'string'
           ? fromField
           : (field.currency ?? entity.tenant.settings.currency ?? DEFAULT_CURRENCY);
-      return new Decimal(String(value)).toFixed(Math.min(currencyScale(currency), 4));
+      return fixedDecimal(String(value), Math.min(currencyScale(currency), 4));
     }
     case 'quantity':
       return trimDecimal(String(value));

@@ -4,6 +4,7 @@ import type { Executor } from '@tenon/db';
 import { requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import { actorStamp, type RecordContext } from '../records/context.ts';
+import { createStatement, singleStatementCreate } from '../records/create-statement.ts';
 import { translateWriteError } from '../records/db-errors.ts';
 import { redactChanges } from '../records/encryption.ts';
 import { assertRowAllowed, checkWritableFields, writeResponse } from '../records/enforce.ts';
@@ -66,14 +67,33 @@ function checked(ctx: RecordContext, entity: CompiledEntity, input: unknown): Re
   return structuredClone(input) as RecordData;
 }
 
+/** The one-statement create (decision 0050): counters, row, audit, outbox and wake-up together. */
+async function insertInOneStatement(
+  db: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  record: RecordData,
+): Promise<RecordData> {
+  applyDefaults(entity, record, ctx);
+  computeFormulas(entity, record);
+  const statement = createStatement(ctx, entity, record);
+  try {
+    const { rows } = await db.run<RecordData>(statement);
+    return writeResponse(ctx.access, ctx.metamodel, entity, rowToRecord(entity, rows[0]!));
+  } catch (err) {
+    throw translateWriteError(err, entity, 'write');
+  }
+}
+
 async function insertChecked(
   tx: Executor,
   ctx: RecordContext,
   entity: CompiledEntity,
   record: RecordData,
 ): Promise<RecordData> {
-  const [created] = await insertRecords(tx, ctx, entity, [record]);
   const decision = ctx.access.decide(entity.def.name, 'create');
+  if (singleStatementCreate(entity, decision)) return insertInOneStatement(tx, ctx, entity, record);
+  const [created] = await insertRecords(tx, ctx, entity, [record]);
   await assertRowAllowed(tx, ctx.metamodel, entity, created!.id as string, decision);
   await appendAudit(
     tx,
@@ -102,12 +122,18 @@ export function createRecordIn(
   return insertChecked(tx, ctx, entity, checked(ctx, entity, input));
 }
 
-/** Checks before opening the transaction, so refused input costs no database round trip. */
+/**
+ * Checks before opening the transaction, so refused input costs no database round trip. A create
+ * that is one statement runs in autocommit: atomic by itself, with no BEGIN and COMMIT around it.
+ */
 export async function createRecord(
   ctx: RecordContext,
   entity: CompiledEntity,
   input: unknown,
 ): Promise<RecordData> {
   const record = checked(ctx, entity, input);
+  if (singleStatementCreate(entity, ctx.access.decide(entity.def.name, 'create'))) {
+    return insertInOneStatement(ctx.db, ctx, entity, record);
+  }
   return ctx.db.transaction((tx) => insertChecked(tx, ctx, entity, structuredClone(record)));
 }

@@ -158,6 +158,7 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.delete<{ Params: { id: string } }>('/api/v1/auth/tokens/:id', async (request, reply) => {
     await deleteApiToken(identity, sessionCaller(request).userId, request.params.id);
+    deps.auth.invalidateApiToken(request.params.id);
     return send(reply, { revoked: true });
   });
 }

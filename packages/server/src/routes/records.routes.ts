@@ -2,6 +2,7 @@
 import { AppError, CoreErrors } from '@tenon/core';
 import {
   type CompiledEntity,
+  createRecord,
   createRecordIn,
   deleteRecord,
   getRecord,
@@ -75,6 +76,11 @@ export function recordRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.post<{ Params: EntityParams }>('/api/v1/:entity', async (request, reply) => {
     const { ctx, entity } = await resolve(deps, request, request.params.entity);
+    if (!request.headers['idempotency-key']) {
+      // No key to claim: the create may run as one autocommit statement (decision 0050).
+      const record = await createRecord(ctx, entity, request.body);
+      return send(reply.header('etag', etag(record.version)), record, 201);
+    }
     const outcome = await runIdempotent(
       deps.db,
       entity.tenant.schemaName,
