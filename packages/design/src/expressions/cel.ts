@@ -30,8 +30,21 @@ import { Decimal, parseDecimal } from '@tenon/core';
 export type ExprType = 'string' | 'int' | 'decimal' | 'bool' | 'date' | 'timestamp' | 'list' | 'map' | 'dyn';
 export type ExprVariable = { name: string; type: ExprType };
 export type CheckResult = { valid: true; type: string } | { valid: false; error: string };
-export type CompiledExpr = { evaluate(vars: Record<string, unknown>): unknown; source: string };
-export type ExprEnv = { check(source: string): CheckResult; compile(source: string): CompiledExpr };
+export type CompiledExpr = { evaluate(vars: Record<string, unknown> | BoundVars): unknown; source: string };
+export type ExprEnv = {
+  check(source: string): CheckResult;
+  compile(source: string): CompiledExpr;
+  /** Converts variables once, for evaluating several expressions of this environment over them. */
+  bind(vars: Record<string, unknown>): BoundVars;
+};
+
+/** Variables already converted to CEL values by one environment's `bind`. */
+export class BoundVars {
+  constructor(
+    readonly owner: object,
+    readonly context: Map<string, unknown>,
+  ) {}
+}
 
 export class ExprError extends Error {
   override name = 'ExprError';
@@ -175,7 +188,9 @@ export function createExprEnv(variables: ExprVariable[]): ExprEnv {
 
   const cache = new Map<string, { compiled: CompiledExpr; type: string }>();
 
-  function run(parsed: ParseResult, vars: Record<string, unknown>): unknown {
+  const owner = {};
+
+  function convert(vars: Record<string, unknown>): Map<string, unknown> {
     const context = new Map<string, unknown>();
     for (const [name, type] of declared) {
       const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
@@ -186,6 +201,14 @@ export function createExprEnv(variables: ExprVariable[]): ExprEnv {
         throw new ExprError(`Variable '${name}': ${messageOf(error)}`);
       }
     }
+    return context;
+  }
+
+  function run(parsed: ParseResult, vars: Record<string, unknown> | BoundVars): unknown {
+    if (vars instanceof BoundVars && vars.owner !== owner) {
+      throw new ExprError('Variables bound by another expression environment');
+    }
+    const context = vars instanceof BoundVars ? vars.context : convert(vars);
     try {
       return parsed(context);
     } catch (error) {
@@ -232,6 +255,7 @@ export function createExprEnv(variables: ExprVariable[]): ExprEnv {
       }
     },
     compile: (source) => prepare(source).compiled,
+    bind: (vars) => new BoundVars(owner, convert(vars)),
   };
 }
 

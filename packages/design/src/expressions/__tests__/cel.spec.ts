@@ -402,3 +402,13 @@ describe('createExprEnv', () => {
     assert.equal(env.check('x').valid, false);
   });
 });
+
+describe('bound variables', () => {
+  it('converts once and serves several expressions; refuses variables bound by another environment', () => {
+    const data = env.bind({ price: '12.50', qty: '3', name: 'bolt' });
+    assert.equal(fromCelValue(env.compile('price * qty').evaluate(data)), '37.5');
+    assert.equal(env.compile('name == "bolt"').evaluate(data), true);
+    const other = createExprEnv([{ name: 'price', type: 'decimal' }]);
+    assert.throws(() => other.compile('price > decimal("1")').evaluate(data), ExprError);
+  });
+});
