@@ -82,29 +82,35 @@ export type AllocationRow = {
   releasedAt: string | null;
 };
 
+/** Writes allocations of one or more processes in one statement. */
 export async function insertAllocations(
   ex: Executor,
   schema: string,
-  input: { pid: string; picks: readonly ResourcePick[]; kind: 'booking' | 'hold'; by: string | null },
+  input: {
+    items: { pid: string; picks: readonly ResourcePick[] }[];
+    kind: 'booking' | 'hold';
+    by: string | null;
+  },
 ): Promise<AllocationRow[]> {
-  const out: AllocationRow[] = [];
-  for (const p of input.picks) {
-    const row: AllocationRow = {
+  const out: AllocationRow[] = input.items.flatMap(({ pid, picks }) =>
+    picks.map((p) => ({
       id: newId(),
-      pid: input.pid,
+      pid,
       resourceId: p.resourceId,
       quantity: p.quantity,
       startAt: new Date(p.start).toISOString(),
       endAt: new Date(p.end).toISOString(),
       kind: input.kind,
       releasedAt: null,
-    };
-    await ex.run(sql`INSERT INTO ${sql.id(schema, '_allocation')}
-      (id, pid, resource_id, quantity, start_at, end_at, kind, created_by)
-      VALUES (${row.id}, ${row.pid}, ${row.resourceId}, ${row.quantity}, ${row.startAt}, ${row.endAt},
-        ${row.kind}, ${input.by})`);
-    out.push(row);
-  }
+    })),
+  );
+  if (out.length === 0) return out;
+  const values = out.map(
+    (r) => sql`(${r.id}::uuid, ${r.pid}::uuid, ${r.resourceId}::uuid, ${r.quantity}::int,
+      ${r.startAt}::timestamptz, ${r.endAt}::timestamptz, ${r.kind}, ${input.by})`,
+  );
+  await ex.run(sql`INSERT INTO ${sql.id(schema, '_allocation')}
+    (id, pid, resource_id, quantity, start_at, end_at, kind, created_by) VALUES ${sql.join(values)}`);
   return out;
 }
 

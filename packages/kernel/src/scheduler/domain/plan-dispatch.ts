@@ -110,6 +110,20 @@ export function planDispatch(input: {
   const assignments: Assignment[] = [];
   const waiting: NotDispatched[] = [];
   const open = openCheck(now);
+  const shapes = new Map<string, Found>();
+  // Clashes memoised per resource, quantity and end; a resource's entries go when it gets a new use.
+  const clashes = new Map<string, Map<string, Use | null>>();
+  const clash = (r: DispatchResource, quantity: number, end: number): Use | null => {
+    let memo = clashes.get(r.id);
+    if (!memo) clashes.set(r.id, (memo = new Map()));
+    const key = `${quantity}|${end}`;
+    let found = memo.get(key);
+    if (found === undefined) {
+      found = firstClash(uses.get(r.id)!, r.capacity, quantity, now, end);
+      memo.set(key, found);
+    }
+    return found;
+  };
   for (const p of dispatchOrder(input.processes, now, o)) {
     const fit = input.operators.filter(
       (op) => (p.role === null || op.roles.includes(p.role)) && p.skills.every((s) => op.skills.includes(s)),
@@ -128,7 +142,7 @@ export function planDispatch(input: {
       );
       continue;
     }
-    const chosen = pickAll(p, { byType, uses, now, open });
+    const chosen = pickAll(p, { byType, uses, now, open, clash, shapes });
     if ('code' in chosen) {
       waiting.push({ pid: p.pid, ...chosen });
       continue;
@@ -136,8 +150,11 @@ export function planDispatch(input: {
     free.sort((a, b) => load.get(a.userId)! - load.get(b.userId)! || cmp(a.userId, b.userId));
     const operator = free[0]!;
     load.set(operator.userId, load.get(operator.userId)! + 1);
-    for (const a of chosen)
+    for (const a of chosen) {
       uses.get(a.resourceId)!.push({ start: a.start, end: a.end, quantity: a.quantity, pid: p.pid });
+      clashes.delete(a.resourceId);
+    }
+    shapes.clear();
     assignments.push({ pid: p.pid, operatorId: operator.userId, allocations: chosen });
   }
   return { assignments, waiting };
@@ -157,55 +174,83 @@ function openCheck(now: number): (r: DispatchResource, end: number) => boolean {
   };
 }
 
+type Found = { resource: DispatchResource } | { code: DispatchReasonCode; reason: string };
+
+type RoundState = {
+  byType: Map<string, DispatchResource[]>;
+  uses: Map<string, Use[]>;
+  now: number;
+  open: (r: DispatchResource, end: number) => boolean;
+  clash: (r: DispatchResource, quantity: number, end: number) => Use | null;
+  /** Answers per requirement shape (type, skills, quantity, end); cleared when a resource is taken. */
+  shapes: Map<string, Found>;
+};
+
 /** Every requirement of the process satisfied at once from now, or why not. */
 function pickAll(
   p: ReadyProcess,
-  at: {
-    byType: Map<string, DispatchResource[]>;
-    uses: Map<string, Use[]>;
-    now: number;
-    open: (r: DispatchResource, end: number) => boolean;
-  },
+  at: RoundState,
 ): Assignment['allocations'] | { code: DispatchReasonCode; reason: string } {
-  const { byType, uses, now } = at;
   const out: Assignment['allocations'] = [];
   const extra = new Map<string, Use[]>();
+  const takenTypes = new Set<string>();
   for (const req of p.requirements) {
     const quantity = req.quantity ?? 1;
-    const end = now + (req.minutes ?? p.minutes) * 60_000;
-    const ofType = (byType.get(req.type) ?? []).filter((r) => hasSkills(r.skills, req.skills));
-    const skills = req.skills?.length ? ` with skills ${req.skills.join(', ')}` : '';
-    if (ofType.length === 0)
-      return { code: 'no_resource', reason: `no resource of type ${req.type}${skills}` };
-    const working = ofType.filter((r) => at.open(r, end));
-    if (working.length === 0) {
-      const opens = ofType
-        .map((r) =>
-          r.calendar === 'invalid' ? null : nextWorkingWindow(r.calendar, now, (end - now) / 60_000),
-        )
-        .filter((w) => w !== null)
-        .map((w) => w.start);
-      const next = opens.length ? `; next opens ${iso(Math.min(...opens))}` : '';
-      return {
-        code: 'outside_calendar',
-        reason: `resource type ${req.type}${skills} is outside its calendar${next}`,
-      };
+    const end = at.now + (req.minutes ?? p.minutes) * 60_000;
+    let found: Found;
+    if (takenTypes.has(req.type)) found = pickOne(req, quantity, end, at, extra);
+    else {
+      const key = `${req.type}|${(req.skills ?? []).join(',')}|${quantity}|${end}`;
+      found = at.shapes.get(key) ?? pickOne(req, quantity, end, at, extra);
+      at.shapes.set(key, found);
     }
-    let busyUntil = Number.POSITIVE_INFINITY;
-    const found = working.find((r) => {
-      const all = [...uses.get(r.id)!, ...(extra.get(r.id) ?? [])];
-      const clash = firstClash(all, r.capacity, quantity, now, end);
-      if (clash) busyUntil = Math.min(busyUntil, clash.end);
-      return clash === null;
-    });
-    if (!found) {
-      return {
-        code: 'resource_busy',
-        reason: `resource type ${req.type}${skills} busy until ${iso(busyUntil)}`,
-      };
-    }
-    extra.set(found.id, [...(extra.get(found.id) ?? []), { start: now, end, quantity }]);
-    out.push({ resourceId: found.id, quantity, start: now, end });
+    if (!('resource' in found)) return found;
+    const id = found.resource.id;
+    extra.set(id, [...(extra.get(id) ?? []), { start: at.now, end, quantity }]);
+    takenTypes.add(req.type);
+    out.push({ resourceId: id, quantity, start: at.now, end });
   }
   return out;
+}
+
+function pickOne(
+  req: ResourceRequirement,
+  quantity: number,
+  end: number,
+  at: RoundState,
+  extra: Map<string, Use[]>,
+): Found {
+  const now = at.now;
+  const ofType = (at.byType.get(req.type) ?? []).filter((r) => hasSkills(r.skills, req.skills));
+  const skills = req.skills?.length ? ` with skills ${req.skills.join(', ')}` : '';
+  if (ofType.length === 0) return { code: 'no_resource', reason: `no resource of type ${req.type}${skills}` };
+  const working = ofType.filter((r) => at.open(r, end));
+  if (working.length === 0) {
+    const opens = ofType
+      .map((r) =>
+        r.calendar === 'invalid' ? null : nextWorkingWindow(r.calendar, now, (end - now) / 60_000),
+      )
+      .filter((w) => w !== null)
+      .map((w) => w.start);
+    const next = opens.length ? `; next opens ${iso(Math.min(...opens))}` : '';
+    return {
+      code: 'outside_calendar',
+      reason: `resource type ${req.type}${skills} is outside its calendar${next}`,
+    };
+  }
+  let busyUntil = Number.POSITIVE_INFINITY;
+  const resource = working.find((r) => {
+    const mine = extra.get(r.id);
+    const clash = mine
+      ? firstClash([...at.uses.get(r.id)!, ...mine], r.capacity, quantity, now, end)
+      : at.clash(r, quantity, end);
+    if (clash) busyUntil = Math.min(busyUntil, clash.end);
+    return clash === null;
+  });
+  if (!resource)
+    return {
+      code: 'resource_busy',
+      reason: `resource type ${req.type}${skills} busy until ${iso(busyUntil)}`,
+    };
+  return { resource };
 }

@@ -65,8 +65,7 @@ export async function bookSlot(tx: Tx, env: KernelEnv, input: BookSlotInput): Pr
     scheduledEnd: new Date(start + duration * 60_000).toISOString(),
   });
   const allocations = await insertAllocations(tx, schema, {
-    pid: process.pid,
-    picks,
+    items: [{ pid: process.pid, picks }],
     kind: 'booking',
     by: env.actor.userId ?? env.actor.username,
   });

@@ -16,6 +16,8 @@ export type DispatchResult = {
   waiting: NotDispatched[];
   /** READY unassigned processes considered (those locked by another round are not). */
   considered: number;
+  /** Where the round's time went: reading and locking, planning, writing. */
+  timings: { loadMs: number; planMs: number; applyMs: number };
 };
 
 export async function dispatchRound(
@@ -24,11 +26,14 @@ export async function dispatchRound(
   input: { options?: Partial<DispatchOptions>; limit?: number } = {},
 ): Promise<DispatchResult> {
   return db.transaction(async (tx) => {
+    const t0 = performance.now();
     const round = await loadRound(tx, env, { lock: true, limit: input.limit ?? 20_000 });
+    const t1 = performance.now();
     const plan = planDispatch({ ...round, ...(input.options ? { options: input.options } : {}) });
+    const t2 = performance.now();
     const schema = env.definitions.tenant.schemaName;
     const by = env.actor.userId ?? env.actor.username;
-    const assigned: DispatchResult['assigned'] = [];
+    const resource = new Map(round.resources.map((r) => [r.id, r]));
     for (const a of plan.assignments) {
       await transitionProcess(tx, env, {
         pid: a.pid,
@@ -37,19 +42,29 @@ export async function dispatchRound(
         reason: 'dispatch',
         data: { resources: a.allocations.map((r) => r.resourceId) },
       });
-      const code = new Map(round.resources.map((r) => [r.id, r]));
-      const allocations = await insertAllocations(tx, schema, {
+    }
+    const rows = await insertAllocations(tx, schema, {
+      kind: 'hold',
+      by,
+      items: plan.assignments.map((a) => ({
         pid: a.pid,
-        kind: 'hold',
-        by,
         picks: a.allocations.map((r) => ({
           ...r,
-          resource: code.get(r.resourceId)!.code,
-          type: code.get(r.resourceId)!.type,
+          resource: resource.get(r.resourceId)!.code,
+          type: resource.get(r.resourceId)!.type,
         })),
-      });
-      assigned.push({ pid: a.pid, operatorId: a.operatorId, allocations });
-    }
-    return { assigned, waiting: plan.waiting, considered: round.processes.length };
+      })),
+    });
+    const assigned: DispatchResult['assigned'] = plan.assignments.map((a) => ({
+      pid: a.pid,
+      operatorId: a.operatorId,
+      allocations: rows.filter((r) => r.pid === a.pid),
+    }));
+    const timings = {
+      loadMs: Math.round(t1 - t0),
+      planMs: Math.round(t2 - t1),
+      applyMs: Math.round(performance.now() - t2),
+    };
+    return { assigned, waiting: plan.waiting, considered: round.processes.length, timings };
   });
 }
