@@ -201,7 +201,13 @@ async function main(): Promise<void> {
 }
 
 // `npm run bench -- wms` runs the warehouse domain's benchmark instead (bench/wms-run.ts).
-const suite = process.argv[2] === 'wms' ? import('./wms-run.ts').then((m) => m.runWmsBench()) : main();
+// `npm run bench -- inventory`: the stock ledger (bench/inventory.ts).
+const suite =
+  process.argv[2] === 'wms'
+    ? import('./wms-run.ts').then((m) => m.runWmsBench())
+    : process.argv[2] === 'inventory'
+      ? import('./inventory.ts').then((m) => m.runInventoryBench())
+      : main();
 suite.catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;

@@ -36,7 +36,15 @@ export const inventoryModule = defineModule({
   },
 });
 
+export { classifyAbc } from './domain/abc.ts';
+export { isValidEan13 } from './domain/barcode.ts';
 export { InventoryErrors } from './errors.ts';
+export {
+  type LabelInput,
+  lookupScannedCode,
+  renderLabel,
+  type ScanHit,
+} from './services/barcode-label.service.ts';
 export { checkInventory, type Drift } from './services/check-inventory.service.ts';
 export { inventoryCheckCommand } from './services/inventory-check-command.ts';
 export {
@@ -52,6 +60,12 @@ export {
 } from './services/release-reservation.service.ts';
 export { type ReserveInput, reserveStock, reserveStockIn } from './services/reserve-stock.service.ts';
 export { reverseStockMove, reverseStockMoveIn } from './services/reverse-stock-move.service.ts';
+export {
+  abcAnalysis,
+  expiringLots,
+  reorderSuggestions,
+  stockAgeing,
+} from './services/stock-analysis.service.ts';
 export {
   availability,
   movementHistory,

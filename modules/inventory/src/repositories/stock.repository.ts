@@ -24,11 +24,10 @@ export async function lockStock(tx: Executor, schema: string, keys: StockKey[]) 
     .map(([, k]) => k);
   const out = new Map<string, { onHand: Decimal; reserved: Decimal }>();
   for (const k of sorted) {
-    await tx.run(sql`INSERT INTO ${t(schema, 'inv_stock')} (item_id, warehouse_id)
-      VALUES (${k.itemId}, ${k.warehouseId}) ON CONFLICT DO NOTHING`);
+    // One statement creates the row if needed and locks it (ON CONFLICT DO UPDATE takes the row lock).
     const { rows } = await tx.run<{ on_hand: string; reserved: string }>(
-      sql`SELECT on_hand, reserved FROM ${t(schema, 'inv_stock')}
-          WHERE item_id = ${k.itemId} AND warehouse_id = ${k.warehouseId} FOR UPDATE`,
+      sql`INSERT INTO ${t(schema, 'inv_stock')} AS s (item_id, warehouse_id) VALUES (${k.itemId}, ${k.warehouseId})
+          ON CONFLICT (item_id, warehouse_id) DO UPDATE SET on_hand = s.on_hand RETURNING s.on_hand, s.reserved`,
     );
     out.set(`${k.itemId}|${k.warehouseId}`, {
       onHand: dec(rows[0]!.on_hand),
@@ -48,12 +47,10 @@ export async function lockBalances(
 ): Promise<Map<string, Decimal>> {
   const out = new Map<string, Decimal>();
   for (const k of keys) {
-    await tx.run(sql`INSERT INTO ${t(schema, 'inv_balance')} (item_id, location_id, lot_id, serial_id, warehouse_id)
-      VALUES (${k.itemId}, ${k.locationId}, ${orNil(k.lotId)}, ${orNil(k.serialId)}, ${k.warehouseId})
-      ON CONFLICT DO NOTHING`);
     const { rows } = await tx.run<{ on_hand: string }>(
-      sql`SELECT on_hand FROM ${t(schema, 'inv_balance')} WHERE item_id = ${k.itemId} AND location_id = ${k.locationId}
-          AND lot_id = ${orNil(k.lotId)} AND serial_id = ${orNil(k.serialId)} FOR UPDATE`,
+      sql`INSERT INTO ${t(schema, 'inv_balance')} AS b (item_id, location_id, lot_id, serial_id, warehouse_id)
+          VALUES (${k.itemId}, ${k.locationId}, ${orNil(k.lotId)}, ${orNil(k.serialId)}, ${k.warehouseId})
+          ON CONFLICT (item_id, location_id, lot_id, serial_id) DO UPDATE SET on_hand = b.on_hand RETURNING b.on_hand`,
     );
     out.set(balanceKey(k), dec(rows[0]!.on_hand));
   }
@@ -79,11 +76,9 @@ export async function addStock(
 }
 
 export async function lockValuation(tx: Executor, schema: string, itemId: string, companyId: string) {
-  await tx.run(sql`INSERT INTO ${t(schema, 'inv_valuation')} (item_id, company_id)
-    VALUES (${itemId}, ${companyId}) ON CONFLICT DO NOTHING`);
   const { rows } = await tx.run<{ quantity: string; value: string }>(
-    sql`SELECT quantity, value FROM ${t(schema, 'inv_valuation')}
-        WHERE item_id = ${itemId} AND company_id = ${companyId} FOR UPDATE`,
+    sql`INSERT INTO ${t(schema, 'inv_valuation')} AS v (item_id, company_id) VALUES (${itemId}, ${companyId})
+        ON CONFLICT (item_id, company_id) DO UPDATE SET quantity = v.quantity RETURNING v.quantity, v.value`,
   );
   return { quantity: dec(rows[0]!.quantity), value: dec(rows[0]!.value) };
 }
