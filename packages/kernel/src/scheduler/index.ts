@@ -9,6 +9,7 @@ export * from './domain/capacity.ts';
 export * from './domain/pick-resources.ts';
 export * from './domain/plan-dispatch.ts';
 export { SchedulerErrors } from './errors.ts';
+export { releaseAllocations, releaseAllocationsHandler } from './release-allocations.handler.ts';
 export { type AllocationRow, listAllocations } from './resource.repository.ts';
 export { schedulerMigrations } from './scheduler.migrations.ts';
 export { type Booking, type BookSlotInput, bookSlot } from './services/book-slot.service.ts';
