@@ -16,7 +16,7 @@ export {
   ruleExprEnv,
 } from './rule-expressions.ts';
 export { createRuleHandler, MAX_RULE_DEPTH, type RuleHandlerDeps } from './rule-handler.ts';
-export { type CompiledRule, compileRule, findRule, rulesFor } from './rule-index.ts';
+export { type CompiledRule, compileRule, cronSchedulesOf, findRule, rulesFor } from './rule-index.ts';
 export { listRuleRuns, type RuleOutcome, type RuleRun } from './rule-run.repository.ts';
 export { rulesMigrations } from './rules.migrations.ts';
 export { type DryRunInput, type DryRunResult, dryRunRule } from './services/dry-run-rule.service.ts';

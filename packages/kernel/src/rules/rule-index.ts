@@ -62,10 +62,20 @@ export function rulesFor(defs: TenantKernelDefinitions, event: EventShape): Comp
   const candidates = indexOf(defs).byTopic.get(event.topic) ?? [];
   return candidates
     .filter((r) => matchesEvent(r.def.event, event))
-    .filter((r) => r.def.event.topic !== 'cron' || event.payload.rule === r.name)
+    .filter((r) => r.def.event.topic !== 'cron' || event.payload.schedule === r.name)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export function findRule(defs: TenantKernelDefinitions, name: string): CompiledRule | undefined {
   return indexOf(defs).byName.get(name);
+}
+
+/**
+ * The cron schedules the tenant's enabled `cron` rules ask for (schedule name = rule name), for the
+ * kernel runtime to keep in step with the cron service (`upsertSchedule` / `removeSchedule`).
+ */
+export function cronSchedulesOf(defs: TenantKernelDefinitions): { name: string; cron: string; tz: string }[] {
+  return [...indexOf(defs).byName.values()]
+    .filter((r) => r.def.enabled !== false && r.def.event.topic === 'cron' && r.def.event.schedule)
+    .map((r) => ({ name: r.name, cron: r.def.event.schedule!.cron, tz: r.def.event.schedule!.tz ?? 'UTC' }));
 }

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AppError, defineErrors, fixedClock } from '@tenon/core';
 import { registerMigrations, sql } from '@tenon/db';
-import { ObjectKindRegistry, saveObject, updateRecordIn } from '@tenon/design';
+import { appendEvents, ObjectKindRegistry, SYSTEM_ACTOR, saveObject, updateRecordIn } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { ruleKind } from '../rule.kind.ts';
 import { createRuleHandler } from '../rule-handler.ts';
+import { cronSchedulesOf } from '../rule-index.ts';
 import { rulesMigrations } from '../rules.migrations.ts';
 import { deliverAll } from './deliver.ts';
 
@@ -242,6 +243,39 @@ describe('rule handler', () => {
     const stopped = log.filter((r) => r.outcome === 'depth');
     assert.ok(stopped.length > 0);
     assert.ok(stopped.every((r) => r.depth === 9));
+  });
+
+  it('a cron rule hears the cron events of its own schedule only', async () => {
+    await saveRule({
+      name: 'weekly_digest',
+      event: { topic: 'cron', schedule: { cron: '0 8 * * 1', tz: 'Asia/Shanghai' } },
+      instructions: [
+        { do: 'create_record', entity: 'ticket_note', values: { text: '"digest " + event.payload.firedAt' } },
+      ],
+    });
+    const defs = await s.deps.kernel.definitions.forTenant(s.tenant);
+    assert.deepEqual(cronSchedulesOf(defs), [
+      { name: 'weekly_digest', cron: '0 8 * * 1', tz: 'Asia/Shanghai' },
+    ]);
+    const cron = (schedule: string) =>
+      s.db.transaction((tx) =>
+        appendEvents(
+          tx,
+          s.tenant.schemaName,
+          [{ topic: 'cron', entity: null, recordId: null, payload: { schedule, firedAt: 'Mon' } }],
+          {
+            actor: SYSTEM_ACTOR,
+          },
+        ),
+      );
+    await cron('other_schedule');
+    await cron('weekly_digest');
+    await deliver();
+    const notes = (await s.call('GET', '/api/v1/ticket_note?pageSize=100')).body.data.items;
+    assert.deepEqual(
+      notes.filter((n: { text: string }) => n.text.startsWith('digest')).map((n: { text: string }) => n.text),
+      ['digest Mon'],
+    );
   });
 
   it('the run log is append-only', async () => {
