@@ -51,6 +51,11 @@ export const InventoryErrors = defineErrors({
     'zh-CN': '预留 {id} 不是有效状态',
     en: 'Reservation {id} is not active',
   },
+  INVENTORY_COUNT_WRONG_STATUS: {
+    status: 409,
+    'zh-CN': '盘点单当前状态（{status}）不允许此操作',
+    en: 'The count session is {status}: this step is not allowed now',
+  },
   INVENTORY_BAD_INPUT: {
     status: 400,
     'zh-CN': '参数无效：{field} {reason}',

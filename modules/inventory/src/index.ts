@@ -3,8 +3,10 @@
  * ledger with balances, reservations and valuation (FIFO layers, moving average).
  */
 import { defineModule } from '@tenon/design';
+import { registerCountActions } from './actions/count-session.actions.ts';
 import { registerItemActions } from './actions/item.actions.ts';
 import { registerStockMoveActions } from './actions/stock-move.actions.ts';
+import { countLineEntity, countSessionEntity } from './entities/count-session.entity.ts';
 import { itemCategoryEntity, itemEntity } from './entities/item.entity.ts';
 import { lotEntity, reorderRuleEntity, serialEntity } from './entities/lot.entity.ts';
 import { stockMoveEntity, stockMoveLineEntity } from './entities/stock-move.entity.ts';
@@ -24,6 +26,8 @@ export const inventoryEntities = [
   reorderRuleEntity,
   stockMoveEntity,
   stockMoveLineEntity,
+  countSessionEntity,
+  countLineEntity,
 ];
 
 export const inventoryModule = defineModule({
@@ -33,6 +37,7 @@ export const inventoryModule = defineModule({
   registerActions(registry) {
     registerStockMoveActions(registry);
     registerItemActions(registry);
+    registerCountActions(registry);
   },
 });
 
