@@ -6,7 +6,6 @@
 import { type Executor, PLATFORM_SCHEMA, sql } from '@tenon/db';
 import type { KernelEnv } from '../env.ts';
 import { isWithinCalendar } from './domain/calendar.ts';
-import { peakUse } from './domain/capacity.ts';
 import type { DispatchOperator, DispatchResource, ReadyProcess } from './domain/plan-dispatch.ts';
 import { loadResources, loadUses } from './resource.repository.ts';
 
@@ -25,6 +24,8 @@ type ReadyRow = {
   due: string | null;
   role: string | null;
   skills: string[];
+  booked: boolean;
+  booked_users: string[] | null;
 };
 
 const ms = (v: string | null) => (v === null ? null : Number(v));
@@ -36,10 +37,14 @@ export async function loadRound(
 ): Promise<RoundInput> {
   const schema = env.definitions.tenant.schemaName;
   const now = env.clock.now().getTime();
+  const alloc = sql.id(schema, '_allocation');
   const { rows } = await ex.run<ReadyRow>(sql`SELECT pid, service, priority, role, skills,
+      EXISTS (SELECT 1 FROM ${alloc} a WHERE a.pid = p.pid AND a.released_at IS NULL) AS booked,
+      (SELECT array_agg(r.${sql.id('user')}) FROM ${alloc} a JOIN ${sql.id(schema, 'resource')} r ON r.id = a.resource_id
+        WHERE a.pid = p.pid AND a.released_at IS NULL AND r.${sql.id('user')} IS NOT NULL) AS booked_users,
       (extract(epoch FROM coalesce(ready_since, created_at)) * 1000)::bigint::text AS ready,
       (extract(epoch FROM due_at) * 1000)::bigint::text AS due
-    FROM ${sql.id(schema, '_process')}
+    FROM ${sql.id(schema, '_process')} p
     WHERE state = 'READY' AND operator_id IS NULL
     ORDER BY priority DESC, ready_since ASC NULLS LAST
     LIMIT ${input.limit} ${input.lock ? sql`FOR UPDATE SKIP LOCKED` : sql``}`);
@@ -52,7 +57,9 @@ export async function loadRound(
       dueAt: ms(r.due),
       role: r.role,
       skills: r.skills ?? [],
-      requirements: def?.resources ?? [],
+      // A booked process already holds its resources; a booked person resource's user does the work.
+      requirements: r.booked ? [] : (def?.resources ?? []),
+      ...(r.booked_users?.length ? { operators: r.booked_users } : {}),
       minutes: def?.durationMinutes ?? 60,
     };
   });
@@ -95,12 +102,11 @@ export async function loadOperators(ex: Executor, env: KernelEnv, now: number): 
   const persons = await ex.run<{ id: string }>(sql`SELECT id FROM ${sql.id(schema, 'resource')}
     WHERE ${sql.id('user')} IS NOT NULL AND active IS NOT FALSE`);
   const people = await loadResources(ex, schema, { ids: persons.rows.map((r) => r.id) });
-  const busy = await loadUses(ex, schema, { resourceIds: people.map((p) => p.id), from: now, to: now + 1 });
+  // Away: their person resource's calendar is closed now (what they are booked for counts as load).
   const away = new Set<string>();
   for (const p of people) {
     const closed = p.calendar === 'invalid' || !isWithinCalendar(p.calendar, now, now + 60_000);
-    const full = peakUse(busy.get(p.id) ?? [], now, now + 1) >= p.capacity;
-    if (p.user && (closed || full)) away.add(p.user);
+    if (p.user && closed) away.add(p.user);
   }
   return rows.map((r) => {
     const skills = r.attributes?.skills;
@@ -112,4 +118,12 @@ export async function loadOperators(ex: Executor, env: KernelEnv, now: number): 
       available: !away.has(r.user_id),
     };
   });
+}
+
+/** NEW processes whose scheduled start has come (booked slots), locked SKIP LOCKED. */
+export async function dueForAdmission(ex: Executor, schema: string, now: number): Promise<string[]> {
+  const { rows } = await ex.run<{ pid: string }>(sql`SELECT pid FROM ${sql.id(schema, '_process')}
+    WHERE state = 'NEW' AND scheduled_start <= ${new Date(now).toISOString()}::timestamptz
+    ORDER BY scheduled_start, pid LIMIT 1000 FOR UPDATE SKIP LOCKED`);
+  return rows.map((r) => r.pid);
 }

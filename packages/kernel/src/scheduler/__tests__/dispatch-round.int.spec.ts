@@ -7,6 +7,7 @@ import { BUILTIN_RESOURCE_TYPES } from '../../definitions/resource-type.kind.ts'
 import type { KernelEnv } from '../../env.ts';
 import { createProcess } from '../../services/create-process.service.ts';
 import { peakUse } from '../domain/capacity.ts';
+import { bookSlot } from '../services/book-slot.service.ts';
 import { dispatchRound } from '../services/dispatch-round.service.ts';
 import { explainDispatch } from '../services/explain-dispatch.service.ts';
 import { label, type SchedulerHarness, schedulerHarness } from './harness.ts';
@@ -46,6 +47,14 @@ describe('dispatch rounds', () => {
     }
     await h.resource({ code: 'LASER-1', name: 'Laser', type: 'device' });
     await h.resource({ code: 'ROOM-1', name: 'Room', type: 'room', capacity: 2 });
+    await h.save('service', {
+      name: 'consult',
+      label: label('Consultation'),
+      role: 'nurse',
+      durationMinutes: 30,
+      resources: [{ type: 'person', skills: ['doctor'] }],
+    });
+    await h.resource({ code: 'DR-AMY', name: 'Amy', type: 'person', skills: ['doctor'], user: users.amy });
     env = await h.env();
     if (testDatabaseKind() === 'postgres') other = await openTestDatabase();
   });
@@ -100,6 +109,23 @@ describe('dispatch rounds', () => {
       [t2.pid],
     );
     await assert.rejects(explainDispatch(h.s.db, env, { pid: 'nope' }), { code: 'KERNEL_PROCESS_NOT_FOUND' });
+  });
+
+  it('admits a booked slot when its start comes and gives it to the booked person', async () => {
+    const start = new Date(now + 60 * 60_000).toISOString();
+    const booked = await h.s.db.transaction((tx) => bookSlot(tx, env, { service: 'consult', start }));
+    assert.equal(booked.process.state, 'NEW');
+    const early = await dispatchRound(h.s.db, env, { options: { maxLoad: 100 } });
+    assert.ok(!early.assigned.some((a) => a.pid === booked.process.pid));
+    now += 60 * 60_000;
+    const round = await dispatchRound(h.s.db, env, { options: { maxLoad: 100 } });
+    const mine = round.assigned.find((a) => a.pid === booked.process.pid);
+    assert.equal(mine?.operatorId, users.amy);
+    assert.equal(mine!.allocations.length, 0, 'its booking is its allocation: no second hold');
+    const allocs = await h.s.db.run<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ${sql.id(schema(), '_allocation')} WHERE pid = ${booked.process.pid}`,
+    );
+    assert.equal(allocs.rows[0]!.n, 1);
   });
 
   it('two instances dispatching at once never assign a process twice nor overbook a resource', async () => {

@@ -24,6 +24,8 @@ export type ReadyProcess = {
   requirements: readonly ResourceRequirement[];
   /** Minutes resources are held when a requirement says none. */
   minutes: number;
+  /** Only these users may take it (the users of its booked person resources). */
+  operators?: readonly string[];
 };
 
 export type DispatchOperator = {
@@ -126,7 +128,10 @@ export function planDispatch(input: {
   };
   for (const p of dispatchOrder(input.processes, now, o)) {
     const fit = input.operators.filter(
-      (op) => (p.role === null || op.roles.includes(p.role)) && p.skills.every((s) => op.skills.includes(s)),
+      (op) =>
+        (p.role === null || op.roles.includes(p.role)) &&
+        p.skills.every((s) => op.skills.includes(s)) &&
+        (!p.operators || p.operators.includes(op.userId)),
     );
     const free = fit.filter((op) => op.available && load.get(op.userId)! < o.maxLoad);
     if (free.length === 0) {

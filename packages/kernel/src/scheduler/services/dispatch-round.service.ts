@@ -2,12 +2,14 @@
  * One dispatch round in one transaction: lock the READY unassigned processes (SKIP LOCKED: another
  * instance's round keeps its own), lock the resources they need in id order, plan, then assign each
  * chosen process to its operator (K1's `assign` transition: history row and outbox event) and hold its
- * resources. Two instances running rounds at once never assign a process twice or overbook a resource.
+ * resources. Booked processes whose start has come are admitted first; they keep their bookings and go
+ * to the user of their booked person resource. Two instances running rounds at once never assign a
+ * process twice or overbook a resource.
  */
 import type { Database } from '@tenon/db';
 import type { KernelEnv } from '../../env.ts';
 import { transitionProcess } from '../../services/transition-process.service.ts';
-import { loadRound } from '../dispatch.repository.ts';
+import { dueForAdmission, loadRound } from '../dispatch.repository.ts';
 import { type DispatchOptions, type NotDispatched, planDispatch } from '../domain/plan-dispatch.ts';
 import { type AllocationRow, insertAllocations } from '../resource.repository.ts';
 
@@ -27,6 +29,11 @@ export async function dispatchRound(
 ): Promise<DispatchResult> {
   return db.transaction(async (tx) => {
     const t0 = performance.now();
+    // Booked slots whose time has come are admitted first (NEW -> READY), then dispatched with the rest.
+    const schemaName = env.definitions.tenant.schemaName;
+    for (const pid of await dueForAdmission(tx, schemaName, env.clock.now().getTime())) {
+      await transitionProcess(tx, env, { pid, transition: 'admit', reason: 'scheduled start reached' });
+    }
     const round = await loadRound(tx, env, { lock: true, limit: input.limit ?? 20_000 });
     const t1 = performance.now();
     const plan = planDispatch({ ...round, ...(input.options ? { options: input.options } : {}) });
