@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SEARCH_ROOTS = ['packages', 'modules', 'apps'];
+const SEARCH_ROOTS = ['packages', 'modules', 'apps', 'e2e'];
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'data', '.test-results', 'coverage']);
 
 /** Recursively collects `*.spec.ts` files under `dir`, skipping node_modules and build output. */
@@ -28,7 +28,7 @@ function walk(dir, out) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) walk(full, out);
-    } else if (entry.isFile() && entry.name.endsWith('.spec.ts')) {
+    } else if (entry.isFile() && /\.spec\.tsx?$/.test(entry.name)) {
       out.push(full);
     }
   }
@@ -46,7 +46,10 @@ function findSpecFiles() {
       continue;
     }
     for (const ws of workspaces) {
-      if (ws.isDirectory() && !SKIP_DIRS.has(ws.name)) walk(join(root, top, ws.name, 'src'), files);
+      // e2e/ holds browser specs directly (e2e/*.spec.ts); the others hold workspaces with a src/.
+      if (top === 'e2e') {
+        if (ws.isFile() && /\.spec\.tsx?$/.test(ws.name)) files.push(join(root, top, ws.name));
+      } else if (ws.isDirectory() && !SKIP_DIRS.has(ws.name)) walk(join(root, top, ws.name, 'src'), files);
     }
   }
   return files.map((f) => relative(root, f).split(sep).join('/')).sort();

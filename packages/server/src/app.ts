@@ -9,12 +9,14 @@ import { installHardening, resolveHardening } from './hardening/index.ts';
 import { installMetrics } from './metrics.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { consoleRoutes } from './routes/console.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
+import { navigationRoutes } from './routes/navigation.routes.ts';
 import { processRoutes } from './routes/processes.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { rulesRoutes } from './routes/rules.routes.ts';
@@ -62,6 +64,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   securityRoutes(app, deps);
   metaRoutes(app, deps);
   metaObjectRoutes(app, deps);
+  navigationRoutes(app, deps);
   fileRoutes(app, deps);
   auditRoutes(app, deps);
   transferRoutes(app, deps);
@@ -72,12 +75,6 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   taskRoutes(app, deps);
   liveRoutes(app, deps);
   recordRoutes(app, deps);
-  app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><meta charset="utf-8"><title>Tenon</title><h1>Tenon 榫卯</h1><p><a href="/api/docs">API 文档 / API reference</a></p>',
-      ),
-  );
+  await consoleRoutes(app);
   return app;
 }

@@ -1,0 +1,72 @@
+// @jsxRuntime automatic
+/** Providers (theme, locale, react-query), sign-in gate, and the routes, each its own chunk. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin, theme } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { tokens } from './api/client.ts';
+import { Login } from './pages/Login.tsx';
+import { Shell } from './shell/Shell.tsx';
+import { ThemeContext, type ThemeMode } from './shell/theme.ts';
+
+const Home = lazy(() => import('./pages/Home.tsx'));
+const EntityList = lazy(() => import('./pages/EntityList.tsx'));
+const RecordPage = lazy(() => import('./pages/RecordPage.tsx'));
+const Designer = lazy(() => import('./pages/Designer.tsx'));
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
+
+export function App() {
+  const { i18n } = useTranslation();
+  const [mode, setMode] = useState<ThemeMode>(() =>
+    localStorage.getItem('tenon.theme') === 'dark' ? 'dark' : 'light',
+  );
+  const [signedIn, setSignedIn] = useState(() => tokens.access !== null || tokens.refresh !== null);
+  const toggle = () => {
+    const next = mode === 'dark' ? 'light' : 'dark';
+    localStorage.setItem('tenon.theme', next);
+    setMode(next);
+  };
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ algorithm: mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm }}
+    >
+      <AntApp style={{ height: '100%' }}>
+        <ThemeContext.Provider value={{ mode, toggle }}>
+          <QueryClientProvider client={queryClient}>
+            {signedIn ? (
+              <BrowserRouter>
+                <Shell
+                  onSignOut={() => {
+                    tokens.clear();
+                    queryClient.clear();
+                    setSignedIn(false);
+                  }}
+                >
+                  <Suspense fallback={<Spin style={{ margin: 48 }} />}>
+                    <Routes>
+                      <Route path="/" element={<Home />} />
+                      <Route path="/data/:entity" element={<EntityList />} />
+                      <Route path="/data/:entity/:id" element={<RecordPage />} />
+                      <Route path="/designer" element={<Designer />} />
+                      <Route path="/designer/:entity" element={<Designer />} />
+                      <Route path="*" element={<Home />} />
+                    </Routes>
+                  </Suspense>
+                </Shell>
+              </BrowserRouter>
+            ) : (
+              <Login onSignedIn={() => setSignedIn(true)} />
+            )}
+          </QueryClientProvider>
+        </ThemeContext.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,192 @@
+// @jsxRuntime automatic
+/**
+ * The generated list of an entity: columns from its definition, the filter builder, multi-sort
+ * (shift/ctrl-click headers), a column chooser, keyset paging ("load more"), a virtualised table,
+ * export to CSV/Excel and import.
+ */
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Button,
+  Card,
+  Checkbox,
+  Dropdown,
+  Empty,
+  Popover,
+  Space,
+  Table,
+  type TableProps,
+  Typography,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { type Condition, exportList, type ListQuery, listRecords, recordKeys } from '../api/records.ts';
+import { labelOf, type RecordData } from '../api/types.ts';
+import { FieldDisplay } from '../fields/registry.tsx';
+import { FilterBuilder } from '../list/FilterBuilder.tsx';
+import { ImportDialog } from '../list/ImportDialog.tsx';
+import { useEntity } from '../shell/navigation-context.ts';
+
+const UNSORTABLE = new Set(['children', 'json', 'attachment', 'multi_link', 'formula']);
+
+export default function EntityList() {
+  const { entity: name } = useParams();
+  const entity = useEntity(name);
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Condition[]>([]);
+  const [conditions, setConditions] = useState<Condition[]>([]);
+  const [sort, setSort] = useState<string[]>([]);
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [importing, setImporting] = useState(false);
+  const fields = useMemo(
+    () => (entity?.fields ?? []).filter((f) => !f.hidden && f.kind !== 'children'),
+    [entity],
+  );
+  const query: ListQuery = { conditions, sort, pageSize: 50 };
+  const list = useInfiniteQuery({
+    queryKey: recordKeys.list(name ?? '', query),
+    queryFn: ({ pageParam }) => listRecords(name ?? '', query, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? null,
+    enabled: !!entity,
+  });
+  if (!entity) return <Empty />;
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = list.data?.pages[0]?.total;
+  const visible = fields.filter((f) => !hidden.has(f.name));
+  const columns: TableProps<RecordData>['columns'] = visible.map((f, i) => ({
+    key: f.name,
+    dataIndex: f.name,
+    title: labelOf(f.label, i18n.language, f.name),
+    width: 160,
+    ellipsis: true,
+    sorter: UNSORTABLE.has(f.kind) ? false : { multiple: 1 },
+    sortOrder: sortOrderOf(sort, f.name),
+    render: (value: unknown, record: RecordData) =>
+      i === 0 ? (
+        <Link to={`/data/${entity.name}/${record.id}`}>
+          <FieldDisplay field={f} value={value} record={record} />
+        </Link>
+      ) : (
+        <FieldDisplay field={f} value={value} record={record} />
+      ),
+  }));
+  const onTableChange: TableProps<RecordData>['onChange'] = (_p, _f, sorter) => {
+    const all = (Array.isArray(sorter) ? sorter : [sorter]).filter((s) => s.order && s.columnKey);
+    setSort(all.map((s) => `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}`));
+  };
+  return (
+    <Card
+      title={labelOf(entity.label, i18n.language, entity.name)}
+      extra={
+        <Space wrap>
+          {entity.can.create ? (
+            <Button type="primary" onClick={() => navigate(`/data/${entity.name}/new`)}>
+              {t('list.new')}
+            </Button>
+          ) : null}
+          <Popover
+            trigger="click"
+            content={
+              <Space direction="vertical">
+                {fields.map((f) => (
+                  <Checkbox
+                    key={f.name}
+                    checked={!hidden.has(f.name)}
+                    onChange={(e) => {
+                      const next = new Set(hidden);
+                      if (e.target.checked) next.delete(f.name);
+                      else next.add(f.name);
+                      setHidden(next);
+                    }}
+                  >
+                    {labelOf(f.label, i18n.language, f.name)}
+                  </Checkbox>
+                ))}
+              </Space>
+            }
+          >
+            <Button>{t('list.columns')}</Button>
+          </Popover>
+          {entity.can.export ? (
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'csv', label: 'CSV' },
+                  { key: 'xlsx', label: 'Excel' },
+                ],
+                onClick: ({ key }) => void exportList(entity.name, query, key as 'csv' | 'xlsx'),
+              }}
+            >
+              <Button>{t('list.export')}</Button>
+            </Dropdown>
+          ) : null}
+          {entity.can.import ? <Button onClick={() => setImporting(true)}>{t('list.import')}</Button> : null}
+        </Space>
+      }
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <FilterBuilder entity={entity} value={draft} onChange={setDraft} />
+        <Space>
+          <Button
+            type="primary"
+            size="small"
+            onClick={() => setConditions(draft.filter((c) => c.value !== ''))}
+          >
+            {t('list.apply')}
+          </Button>
+          <Button
+            size="small"
+            onClick={() => {
+              setDraft([]);
+              setConditions([]);
+            }}
+          >
+            {t('list.clear')}
+          </Button>
+          <Typography.Text type="secondary">{t('list.sortHint')}</Typography.Text>
+        </Space>
+        {list.error ? <Typography.Text type="danger">{list.error.message}</Typography.Text> : null}
+        <Table<RecordData>
+          rowKey="id"
+          size="small"
+          virtual
+          scroll={{ x: Math.max(600, visible.length * 160), y: 520 }}
+          loading={list.isLoading}
+          columns={columns}
+          dataSource={rows}
+          pagination={false}
+          showSorterTooltip={false}
+          onChange={onTableChange}
+          locale={{ emptyText: t('list.empty') }}
+        />
+        <Space>
+          {typeof total === 'number' ? (
+            <Typography.Text>{t('list.total', { count: total })}</Typography.Text>
+          ) : null}
+          {list.hasNextPage ? (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+              {t('list.more')}
+            </Button>
+          ) : null}
+        </Space>
+      </Space>
+      <ImportDialog
+        entity={entity.name}
+        open={importing}
+        onClose={(imported) => {
+          setImporting(false);
+          if (imported) void queryClient.invalidateQueries({ queryKey: recordKeys.all(entity.name) });
+        }}
+      />
+    </Card>
+  );
+}
+
+function sortOrderOf(sort: string[], field: string): 'ascend' | 'descend' | null {
+  if (sort.includes(field)) return 'ascend';
+  if (sort.includes(`-${field}`)) return 'descend';
+  return null;
+}

@@ -1,0 +1,114 @@
+// @jsxRuntime automatic
+/**
+ * The frame around every screen: a menu built from the entities the user may read (a drawer on a
+ * phone), language and theme switches, sign-out. Tasks and the resource schedule slot in as menu groups.
+ */
+import { Button, Drawer, Grid, Layout, Menu, type MenuProps, Space, Spin, Switch, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { type Navigation, useNavigation } from '../api/navigation.ts';
+import { labelOf } from '../api/types.ts';
+import { FieldServicesProvider } from './FieldServicesProvider.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { NavigationContext } from './navigation-context.ts';
+import { useThemeMode } from './theme.ts';
+
+export function menuItems(nav: Navigation, lang: string, t: (k: string) => string): MenuProps['items'] {
+  const data = nav.entities
+    .filter((e) => !e.childOf)
+    .map((e) => ({ key: `/data/${e.name}`, label: labelOf(e.label, lang, e.name) }));
+  return [
+    { key: '/', label: t('shell.home') },
+    { key: 'data', label: t('shell.data'), children: data },
+    ...(nav.canDesign ? [{ key: '/designer', label: t('shell.designer') }] : []),
+  ];
+}
+
+export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
+  const { t, i18n } = useTranslation();
+  const nav = useNavigation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.md;
+  const [drawer, setDrawer] = useState(false);
+  const { mode, toggle } = useThemeMode();
+  if (nav.isError) {
+    onSignOut();
+    return null;
+  }
+  if (!nav.data) return <Spin style={{ margin: 48 }} />;
+  const selected = location.pathname.split('/').slice(0, 3).join('/') || '/';
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={[selected]}
+      defaultOpenKeys={['data']}
+      items={menuItems(nav.data, i18n.language, t)}
+      onClick={({ key }) => {
+        navigate(key);
+        setDrawer(false);
+      }}
+    />
+  );
+  return (
+    <NavigationContext.Provider value={nav.data}>
+      <Layout style={{ minHeight: '100%' }}>
+        {phone ? (
+          <Drawer
+            open={drawer}
+            onClose={() => setDrawer(false)}
+            placement="left"
+            title={t('app.name')}
+            size={260}
+          >
+            {menu}
+          </Drawer>
+        ) : (
+          <Layout.Sider theme={mode} width={220} collapsible>
+            <Typography.Title level={5} style={{ padding: '16px 16px 0' }}>
+              {t('app.name')}
+            </Typography.Title>
+            {menu}
+          </Layout.Sider>
+        )}
+        <Layout>
+          <Layout.Header
+            style={{
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'space-between',
+              padding: '0 12px',
+              background: 'transparent',
+            }}
+          >
+            {phone ? (
+              <Button aria-label={t('shell.menu')} onClick={() => setDrawer(true)}>
+                ☰
+              </Button>
+            ) : (
+              <span />
+            )}
+            <Space wrap>
+              <LanguageSwitch />
+              <Switch
+                checked={mode === 'dark'}
+                onChange={toggle}
+                checkedChildren={t('shell.dark')}
+                unCheckedChildren={t('shell.light')}
+              />
+              <Typography.Text>{nav.data.user.username}</Typography.Text>
+              <Button size="small" onClick={onSignOut}>
+                {t('shell.logout')}
+              </Button>
+            </Space>
+          </Layout.Header>
+          <Layout.Content className="tenon-content">
+            <FieldServicesProvider>{children}</FieldServicesProvider>
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    </NavigationContext.Provider>
+  );
+}
