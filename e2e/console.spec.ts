@@ -21,6 +21,10 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.
 async function choose(select: ReturnType<Page['locator']>, option: string) {
   await select.click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  // Wait until the dropdown has closed, so the next choice cannot hit this one's options.
+  await page.waitForFunction(
+    () => document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').length === 0,
+  );
 }
 
 before(async () => {

@@ -37,3 +37,8 @@ class NoResize {
 }
 g.ResizeObserver = NoResize;
 (dom.window as unknown as Record<string, unknown>).ResizeObserver = NoResize;
+
+/** Closes the window (its animation-frame timer would keep the test process alive). */
+export function closeDom(): void {
+  dom.window.close();
+}

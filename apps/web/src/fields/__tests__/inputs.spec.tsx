@@ -1,16 +1,18 @@
 // @jsxRuntime automatic
 /** Every field kind's input: renders its value and hands up the JSON value the API takes. */
-import '../../test-dom.ts';
+
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { after, afterEach, test } from 'node:test';
 import { act, cleanup, fireEvent, render } from '@testing-library/react';
 import type { EntityDef, FieldDef, FieldKind } from '../../api/types.ts';
 import { FIELD_KINDS } from '../../api/types.ts';
+import { closeDom } from '../../test-dom.ts';
 import '../../i18n/index.ts';
 import { type FieldServices, FieldServicesContext } from '../context.ts';
 import { INPUTS } from '../registry.tsx';
 
 afterEach(cleanup);
+after(closeDom);
 
 const line: EntityDef = {
   name: 'order_line',
