@@ -7,8 +7,7 @@
 // TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
 // Writes only to .test-results/ and the OS temp dir.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,11 +66,14 @@ function describeDatabase(url) {
   }
 }
 
-/** Reads the last `# pass|fail|skipped|skip|cancelled N` lines of a TAP report. */
-function parseTapSummary(text) {
+/**
+ * Reads the spec reporter's closing counts (`ℹ pass N`, `ℹ fail N`, ...). They are printed on stdout,
+ * which the runner flushes before it exits (a file reporter's stream may be cut short at exit).
+ */
+function parseSummary(text) {
   const counts = {};
   for (const line of text.split(/\r?\n/)) {
-    const m = /^# (pass|fail|skipped|skip|cancelled|todo|tests) (\d+)\s*$/.exec(line);
+    const m = /^ℹ (pass|fail|skipped|cancelled|todo|tests) (\d+)\s*$/.exec(line);
     if (m) counts[m[1]] = Number(m[2]);
   }
   if (counts.pass === undefined || counts.fail === undefined) return null;
@@ -79,7 +81,7 @@ function parseTapSummary(text) {
     passed: counts.pass,
     // A cancelled test (timeout, crashed file, unfinished subtest) did not pass: count it as a failure.
     failed: counts.fail + (counts.cancelled ?? 0),
-    skipped: counts.skipped ?? counts.skip ?? 0,
+    skipped: counts.skipped ?? 0,
   };
 }
 
@@ -99,26 +101,32 @@ if (files.length === 0) {
 
 console.log(`test files: ${files.length}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}`);
 
-const tmp = mkdtempSync(join(tmpdir(), 'tenon-test-'));
-const tapFile = join(tmp, 'report.tap');
-
 const args = [
   '--import',
   'tsx',
   '--test',
   '--test-concurrency=2',
+  // A file whose tests are done but whose handles keep it alive must not stall the run; no single
+  // test may run longer than 10 minutes.
+  '--test-force-exit',
+  '--test-timeout=600000',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
-  '--test-reporter=tap',
-  `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
 
 const child = spawn(process.execPath, args, {
   cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, TENON_TEST: '1' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, TENON_TEST: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
 });
+// The report goes through as it comes; its last lines are kept for the summary.
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString('utf8')).slice(-20_000);
+});
+const outputDone = new Promise((resolve) => child.stdout.on('end', resolve));
 
 // Pass termination signals on to the test process so it can clean up.
 const forward = (signal) => () => child.kill(signal);
@@ -137,18 +145,14 @@ const { code, signal } = await new Promise((resolve) => {
 process.off('SIGINT', onSigint);
 process.off('SIGTERM', onSigterm);
 
-let summary = null;
-if (existsSync(tapFile)) {
-  summary = parseTapSummary(readFileSync(tapFile, 'utf8'));
-  // Keep the last TAP report for inspection (CI artifacts, debugging).
-  try {
-    mkdirSync(join(root, '.test-results'), { recursive: true });
-    copyFileSync(tapFile, join(root, '.test-results', 'last-run.tap'));
-  } catch {
-    // not essential
-  }
+await outputDone;
+let summary = parseSummary(tail);
+try {
+  mkdirSync(join(root, '.test-results'), { recursive: true });
+  writeFileSync(join(root, '.test-results', 'last-run-tail.txt'), tail);
+} catch {
+  // not essential
 }
-rmSync(tmp, { recursive: true, force: true });
 
 const childFailed = code !== 0;
 if (childFailed) {
@@ -156,7 +160,7 @@ if (childFailed) {
 }
 const noSummary = !summary;
 if (noSummary) {
-  console.error('test: no TAP summary was produced; treating the run as failed.');
+  console.error('test: the test runner printed no summary; treating the run as failed.');
   summary = { passed: 0, failed: 0, skipped: 0 };
 }
 

@@ -15,10 +15,11 @@ import {
 } from '@tenon/db';
 import {
   ActionRegistry,
-  applyDefinitions,
+  applyModuleDefinitions,
   createFieldCipher,
   MetamodelCache,
   ObjectKindRegistry,
+  registerModules,
   watchDefinitionChanges,
 } from '@tenon/design';
 import {
@@ -47,16 +48,15 @@ export type System = {
 export async function openSystem(config: Config): Promise<System> {
   mkdirSync(config.dataDir, { recursive: true });
   registerMigrations(identityMigrations);
-  for (const mod of modules) if (mod.migrations) registerMigrations(mod.migrations);
+  const actions = new ActionRegistry();
+  const objectKinds = new ObjectKindRegistry();
+  registerModules(modules, { actions, objectKinds });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migratePlatform(db);
   await migrateAllTenants(db);
-  const actions = new ActionRegistry();
-  for (const mod of modules) mod.registerActions?.(actions);
   const identity = { db, clock: systemClock, key: await signingKey(db, config.jwtSecret) };
   // Encrypted fields (decision 0005): one key for the process, carried by each tenant's metamodel.
   const cipher = config.encryptionKey ? createFieldCipher(config.encryptionKey) : null;
-  const objectKinds = new ObjectKindRegistry();
   const kernel = new Kernel({ db, objectKinds, clock: systemClock });
   return {
     db,
@@ -92,16 +92,8 @@ export async function ensureTenant(system: System, name: string): Promise<Tenant
   return tenant;
 }
 
-export async function registerModuleDefinitions(system: System, tenant: Tenant): Promise<void> {
-  for (const mod of modules) {
-    if (mod.entities.length === 0) continue;
-    const metamodel = await system.metamodels.forTenant(tenant);
-    const result = await applyDefinitions(system.db, metamodel, mod.entities, {
-      mode: 'upsert',
-      source: `module:${mod.name}`,
-    });
-    if (result.applied) system.metamodels.invalidate(tenant.name);
-  }
+export function registerModuleDefinitions(system: System, tenant: Tenant): Promise<void> {
+  return applyModuleDefinitions(system.db, system, tenant, modules);
 }
 
 export async function startServer(system: System): Promise<{ app: FastifyInstance; address: string }> {
@@ -128,6 +120,13 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
   // Other instances may change definitions: drop what this one cached when they do.
   const stopWatching = await watchDefinitionChanges(system.db, system);
   app.addHook('onClose', stopWatching);
+  // Rules, webhooks, timers, cron, dispatch rounds and live events of this instance.
+  await system.kernel.start({
+    metamodels: system.metamodels,
+    actions: system.actions,
+    log: (message, detail) => app.log.info(detail ?? {}, message),
+  });
+  app.addHook('onClose', () => system.kernel.stop());
   const address = await app.listen({ port: system.config.port, host: system.config.host });
   return { app, address };
 }

@@ -1,9 +1,11 @@
 /**
  * The composition root's list of modules: the only place that knows them. Each module contributes
- * entity definitions (registered from code in the designer's shape) and action handlers.
+ * entity definitions (registered from code in the designer's shape), action handlers, its own tables
+ * and design objects. The kernel comes first: modules build on its processes and resources.
  */
 import type { ModuleDefinition } from '@tenon/design';
 import { inventoryModule } from '@tenon/inventory';
+import { kernelModule } from '@tenon/kernel';
 import { orgModule } from '@tenon/org';
 
-export const modules: ModuleDefinition[] = [orgModule, inventoryModule];
+export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule];

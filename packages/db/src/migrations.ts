@@ -197,6 +197,8 @@ async function applyMigrations(tx: Tx, schema: string, migrations: Migration[]):
     if (applied.has(migration.id)) continue;
     for (const statement of migration.statements(schema)) await tx.run(statement);
     await tx.run(sql`INSERT INTO ${sql.id(schema, '_migration')} (id) VALUES (${migration.id})`);
+    // A set registered twice (under two names) lists its migrations twice: each runs once.
+    applied.add(migration.id);
     ran.push(migration.id);
   }
   return ran;

@@ -3,6 +3,7 @@ export * from './env.ts';
 export * from './events/index.ts';
 export type * from './events/types.ts';
 export * from './kernel.ts';
+export * from './kernel-module.ts';
 export * from './processes/index.ts';
 export * from './rules/index.ts';
 export * from './scheduler/index.ts';

@@ -8,13 +8,15 @@ import { createTestTenant, openTestDatabase } from '@tenon/db/testing';
 import {
   ActionRegistry,
   applyDefinitions,
+  applyModuleDefinitions,
   createFieldCipher,
   MetamodelCache,
   type ModuleDefinition,
   ObjectKindRegistry,
+  registerModules,
 } from '@tenon/design';
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
-import { Kernel } from '@tenon/kernel';
+import { Kernel, type KernelStartOptions, kernelModule } from '@tenon/kernel';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app.ts';
 import type { ServerDeps } from './context.ts';
@@ -68,17 +70,24 @@ export async function createTestServer(
     hardening?: HardeningConfig;
     /** TENON_ENCRYPTION_KEY of this server (32 bytes, base64 or hex); none = encrypted fields refused. */
     encryptionKey?: string;
-    /** Modules to install, as the composition root does: their migrations, actions and entities. */
+    /**
+     * Modules to install after the kernel, as the composition root does: their migrations, actions,
+     * object kinds, entities and objects.
+     */
     modules?: ModuleDefinition[];
+    /** Start the kernel's event machinery (dispatcher, live bus, timers, webhooks); off by default. */
+    startKernel?: Omit<KernelStartOptions, 'metamodels' | 'actions'>;
     /** Kinds of design objects (the kernel registers services, rules and resource types). */
     objectKinds?: ObjectKindRegistry;
     /** The kernel the routes use; default one over this server's database and object kinds. */
     kernel?: Kernel;
   } = {},
 ): Promise<TestServer> {
-  const modules = options.modules ?? [];
+  const modules = [kernelModule, ...(options.modules ?? [])];
   registerMigrations(identityMigrations);
-  for (const mod of modules) if (mod.migrations) registerMigrations(mod.migrations);
+  const actions = new ActionRegistry();
+  const objectKinds = options.objectKinds ?? new ObjectKindRegistry();
+  registerModules(modules, { actions, objectKinds });
   const db = options.db ?? (await openTestDatabase());
   // A database opened by the caller was migrated before identity's migrations were registered.
   if (options.db) await migratePlatform(db);
@@ -92,18 +101,7 @@ export async function createTestServer(
     clock: options.clock ?? systemClock,
     key: new TextEncoder().encode(`test-key-${tenant.name}`),
   };
-  const actions = new ActionRegistry();
-  for (const mod of modules) {
-    mod.registerActions?.(actions);
-    if (mod.entities.length > 0) {
-      await applyDefinitions(db, await metamodels.forTenant(tenant), mod.entities, {
-        mode: 'upsert',
-        source: `module:${mod.name}`,
-      });
-      metamodels.invalidate(tenant.name);
-    }
-  }
-  const objectKinds = options.objectKinds ?? new ObjectKindRegistry();
+  await applyModuleDefinitions(db, { metamodels, objectKinds }, tenant, modules);
   const deps: ServerDeps = {
     db,
     metamodels,
@@ -162,6 +160,18 @@ export async function createTestServer(
     throw err;
   });
 
+  if (options.startKernel) {
+    // Only this tenant's events: test files share one PostgreSQL database.
+    await deps.kernel.start({
+      metamodels,
+      actions,
+      cron: false,
+      dispatchEveryMs: 0,
+      tenants: async () => [tenant],
+      ...options.startKernel,
+    });
+  }
+
   return {
     app,
     db,
@@ -181,6 +191,7 @@ export async function createTestServer(
       return signIn(username, password);
     },
     async close() {
+      await deps.kernel.stop();
       await app.close();
       if (!options.db) await db.close();
       rmSync(dataDir, { recursive: true, force: true });

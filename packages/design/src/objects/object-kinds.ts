@@ -41,8 +41,11 @@ export class ObjectKindRegistry {
     for (const listener of this.listeners) listener(tenant, kind);
   }
 
+  /** Registering the same kind again is harmless; another kind under a taken name is a mistake. */
   register(kind: ObjectKind): void {
-    if (this.kinds.has(kind.kind)) throw new Error(`object kind registered twice: ${kind.kind}`);
+    const known = this.kinds.get(kind.kind);
+    if (known === kind) return;
+    if (known) throw new Error(`object kind registered twice: ${kind.kind}`);
     this.kinds.set(kind.kind, kind);
   }
 

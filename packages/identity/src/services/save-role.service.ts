@@ -8,7 +8,7 @@ import { saveRole } from '../repositories/role.repository.ts';
 import { rowConditionProblem } from '../row-condition-check.ts';
 
 const CRUD = ['read', 'create', 'update', 'delete', 'export', 'import'];
-const PLATFORM = ['$meta', '$security', '$audit', '$process'];
+const PLATFORM = ['$meta', '$security', '$audit', '$process', '$webhook'];
 
 export function validateRole(input: unknown, metamodel: TenantMetamodel): RoleDef {
   const errors: FieldError[] = [];

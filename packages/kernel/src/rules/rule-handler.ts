@@ -43,7 +43,7 @@ export function createRuleHandler(deps: RuleHandlerDeps): EventHandler {
       const candidates: { rule: CompiledRule; instructions: Instruction[]; condition: boolean }[] = [];
       if (timer) {
         const rule = findRule(loaded.defs, timer.rule);
-        if (rule) candidates.push({ rule, instructions: timer.then, condition: false });
+        if (rule) candidates.push({ rule, instructions: timer.run, condition: false });
         else await log(tx, event, timer.rule, now, 'the rule no longer exists');
       } else {
         for (const rule of rulesFor(loaded.defs, event)) {
@@ -148,7 +148,7 @@ async function runRule(
 function timerPayload(event: KernelEvent): RuleTimerPayload | null {
   if (event.topic !== 'timer.fired') return null;
   const p = event.payload as Partial<RuleTimerPayload>;
-  return typeof p.rule === 'string' && Array.isArray(p.then) ? (p as RuleTimerPayload) : null;
+  return typeof p.rule === 'string' && Array.isArray(p.run) ? (p as RuleTimerPayload) : null;
 }
 
 function runBase(event: KernelEvent, rule: CompiledRule, depth: number, now: Date) {

@@ -168,8 +168,8 @@ class Checker {
         }
         if (ins.at !== undefined) this.expr(`${path}.at`, ins.at, 'timestamp', entity);
         if (nesting >= MAX_TIMER_NESTING)
-          return this.fail(`${path}.then`, 'too_deep', `timers nest at most ${MAX_TIMER_NESTING} levels`);
-        return this.instructions(`${path}.then`, ins.then, entity, nesting + 1);
+          return this.fail(`${path}.run`, 'too_deep', `timers nest at most ${MAX_TIMER_NESTING} levels`);
+        return this.instructions(`${path}.run`, ins.run, entity, nesting + 1);
       }
       default:
         this.fail(`${path}.do`, 'enum', `unknown instruction ${String(ins.do)}`);

@@ -50,7 +50,7 @@ export type Instruction =
       afterMinutes?: number;
       afterDays?: number;
       at?: string;
-      then: Instruction[];
+      run: Instruction[];
     };
 
 export type InstructionKind = Instruction['do'];
@@ -65,10 +65,10 @@ export type RuleDef = {
   instructions: Instruction[];
 };
 
-/** What a timer set by `schedule_timer` carries; its `timer.fired` event runs `then` (K3's timers). */
+/** What a timer set by `schedule_timer` carries; its `timer.fired` event runs `run` (K3's timers). */
 export type RuleTimerPayload = {
   rule: string;
-  then: Instruction[];
+  run: Instruction[];
   entity: string | null;
   recordId: string | null;
   /** The process of the event that scheduled it (a rule's timer wakes no process). */

@@ -36,6 +36,7 @@ describe('meta objects API', () => {
     const kinds = checklistKinds();
     kinds.onChanged(() => changes++);
     s = await createTestServer({ objectKinds: kinds });
+    changes = 0; // the kernel's own objects (built-in resource types) were saved at setup
   });
   after(() => s.close());
 
@@ -44,7 +45,12 @@ describe('meta objects API', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.data.items.map((k: { kind: string; title: string }) => [k.kind, k.title]),
-      [['checklist', 'Checklist']],
+      [
+        ['checklist', 'Checklist'],
+        ['service', 'Service'],
+        ['resource_type', 'Resource type'],
+        ['rule', 'Rule'],
+      ],
     );
   });
 

@@ -1,13 +1,16 @@
 // @jsxRuntime automatic
 /** Every field kind's input: renders its value and hands up the JSON value the API takes. */
 
+// The DOM must exist before React loads (react-dom decides what it can use when it is first imported),
+// so this side-effect import stays first.
+import '../../test-dom.ts';
 import assert from 'node:assert/strict';
 import { after, afterEach, test } from 'node:test';
 import { act, cleanup, fireEvent, render } from '@testing-library/react';
 import type { EntityDef, FieldDef, FieldKind } from '../../api/types.ts';
 import { FIELD_KINDS } from '../../api/types.ts';
-import { closeDom } from '../../test-dom.ts';
 import '../../i18n/index.ts';
+import { closeDom } from '../../test-dom.ts';
 import { type FieldServices, FieldServicesContext } from '../context.ts';
 import { INPUTS } from '../registry.tsx';
 

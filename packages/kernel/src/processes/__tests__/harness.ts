@@ -1,11 +1,9 @@
 /** A test server with the process tables and the `service` kind, and kernel envs for its tenant. */
 import type { Clock } from '@tenon/core';
-import { type Executor, registerMigrations, sql } from '@tenon/db';
+import { type Executor, sql } from '@tenon/db';
 import { type Actor, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
-import { serviceKind } from '../../definitions/service.kind.ts';
 import type { KernelEnv } from '../../env.ts';
-import { processMigrations } from '../process.migrations.ts';
 
 export const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
 
@@ -23,9 +21,7 @@ export type ProcessHarness = {
 };
 
 export async function processHarness(clock: Clock): Promise<ProcessHarness> {
-  registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
   const objectKinds = new ObjectKindRegistry();
-  objectKinds.register(serviceKind);
   const s = await createTestServer({ objectKinds, clock });
   const harness: ProcessHarness = {
     s,

@@ -6,20 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Clock } from '@tenon/core';
-import { registerMigrations, sql } from '@tenon/db';
+import { sql } from '@tenon/db';
 import { ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { serviceKind } from '../../definitions/service.kind.ts';
 import type { KernelEnv } from '../../env.ts';
-import { eventsMigrations } from '../../events/events.migrations.ts';
 import { OutboxDispatcher } from '../../events/outbox-dispatcher.ts';
-import { processMigrations } from '../../processes/process.migrations.ts';
 import { createProcess } from '../../services/create-process.service.ts';
 import { transitionProcess } from '../../services/transition-process.service.ts';
 import { TimerLoop } from '../../timers/timer-loop.ts';
 import { ruleKind } from '../rule.kind.ts';
 import { createRuleHandler } from '../rule-handler.ts';
-import { rulesMigrations } from '../rules.migrations.ts';
 
 const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
 const DAY = 86_400_000;
@@ -81,9 +78,6 @@ describe('rule: a follow-up call 7 days after a treatment ends', () => {
   };
 
   before(async () => {
-    registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
-    registerMigrations({ name: 'kernel-events', tenant: eventsMigrations });
-    registerMigrations({ name: 'kernel-rules', tenant: rulesMigrations });
     s = await createTestServer({ objectKinds: kinds, clock });
     await s.define([
       {
@@ -112,7 +106,7 @@ describe('rule: a follow-up call 7 days after a treatment ends', () => {
         {
           do: 'schedule_timer',
           afterDays: 7,
-          then: [
+          run: [
             {
               do: 'create_process',
               service: 'follow_up_call',

@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AppError, defineErrors, fixedClock } from '@tenon/core';
-import { registerMigrations, sql } from '@tenon/db';
+import { sql } from '@tenon/db';
 import { appendEvents, ObjectKindRegistry, SYSTEM_ACTOR, saveObject, updateRecordIn } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { ruleKind } from '../rule.kind.ts';
 import { createRuleHandler } from '../rule-handler.ts';
 import { cronSchedulesOf } from '../rule-index.ts';
-import { rulesMigrations } from '../rules.migrations.ts';
 import { deliverAll } from './deliver.ts';
 
 const label = (en: string) => ({ 'zh-CN': en, en });
@@ -55,7 +54,6 @@ describe('rule handler', () => {
   };
 
   before(async () => {
-    registerMigrations({ name: 'kernel-rules', tenant: rulesMigrations });
     const objectKinds = new ObjectKindRegistry();
     objectKinds.register(ruleKind);
     s = await createTestServer({ objectKinds, clock });

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '@tenon/core';
-import { registerMigrations, sql } from '@tenon/db';
+import { sql } from '@tenon/db';
 import { ObjectKindRegistry } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
 import { insertNotification } from '../notification.repository.ts';
 import { ruleKind } from '../rule.kind.ts';
-import { rulesMigrations } from '../rules.migrations.ts';
 
 const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
 
@@ -43,13 +42,12 @@ describe('rules API', () => {
       {
         do: 'schedule_timer',
         afterMinutes: 30,
-        then: [{ do: 'emit', topic: 'order.reminder', payload: { customer: 'record.customer' } }],
+        run: [{ do: 'emit', topic: 'order.reminder', payload: { customer: 'record.customer' } }],
       },
     ],
   };
 
   before(async () => {
-    registerMigrations({ name: 'kernel-rules', tenant: rulesMigrations });
     const objectKinds = new ObjectKindRegistry();
     objectKinds.register(ruleKind);
     s = await createTestServer({ objectKinds, clock, encryptionKey: 'ab'.repeat(32) });

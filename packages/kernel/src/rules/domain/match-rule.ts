@@ -38,8 +38,8 @@ export function matchesEvent(rule: RuleEvent, event: EventShape): boolean {
         (rule.entity === undefined || rule.entity === p.entity)
       );
     case 'timer.fired':
-      // Timers a rule scheduled itself carry `then` and run through the handler directly.
-      return p.then === undefined && (rule.entity === undefined || rule.entity === event.entity);
+      // Timers a rule scheduled itself carry `run` and run through the handler directly.
+      return p.run === undefined && (rule.entity === undefined || rule.entity === event.entity);
     case 'cron':
       return true;
   }

@@ -123,8 +123,7 @@ export function planInstruction(ins: Instruction, input: PlanInput): PlannedStep
         dueAt,
         payload: {
           rule: input.rule,
-          // biome-ignore lint/suspicious/noThenProperty: the timer payload shape agreed with timers (a list, never callable)
-          then: ins.then,
+          run: ins.run,
           entity: target.entity,
           recordId: target.recordId,
           sourcePid: input.pid,

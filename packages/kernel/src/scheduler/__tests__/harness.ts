@@ -1,14 +1,9 @@
-/** A test server with the process and allocation tables, the `resource` entity and the kernel's kinds. */
+/** A test server (the kernel module installed: tables, the `resource` entity, kinds) and kernel envs. */
 import type { Clock } from '@tenon/core';
-import { type Database, registerMigrations } from '@tenon/db';
-import { type Actor, defineModule, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
+import type { Database } from '@tenon/db';
+import { type Actor, ObjectKindRegistry, SYSTEM_ACTOR, saveObject } from '@tenon/design';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
-import { resourceTypeKind } from '../../definitions/resource-type.kind.ts';
-import { serviceKind } from '../../definitions/service.kind.ts';
 import type { KernelEnv } from '../../env.ts';
-import { processMigrations } from '../../processes/process.migrations.ts';
-import { resourceEntity } from '../../resources/resource.entity.ts';
-import { schedulerMigrations } from '../scheduler.migrations.ts';
 
 export const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
 
@@ -23,16 +18,8 @@ export async function schedulerHarness(
   clock: Clock,
   options: { db?: Database } = {},
 ): Promise<SchedulerHarness> {
-  registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
   const objectKinds = new ObjectKindRegistry();
-  objectKinds.register(serviceKind);
-  objectKinds.register(resourceTypeKind);
-  const module = defineModule({
-    name: 'kernel-scheduler',
-    entities: [resourceEntity],
-    migrations: { name: 'kernel-scheduler', tenant: schedulerMigrations },
-  });
-  const s = await createTestServer({ objectKinds, clock, modules: [module], ...options });
+  const s = await createTestServer({ objectKinds, clock, ...options });
   return {
     s,
     async save(kind, definition) {

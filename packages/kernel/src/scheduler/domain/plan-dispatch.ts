@@ -117,7 +117,10 @@ export function planDispatch(input: {
   const clashes = new Map<string, Map<string, Use | null>>();
   const clash = (r: DispatchResource, quantity: number, end: number): Use | null => {
     let memo = clashes.get(r.id);
-    if (!memo) clashes.set(r.id, (memo = new Map()));
+    if (!memo) {
+      memo = new Map();
+      clashes.set(r.id, memo);
+    }
     const key = `${quantity}|${end}`;
     let found = memo.get(key);
     if (found === undefined) {

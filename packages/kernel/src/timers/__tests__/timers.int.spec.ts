@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { newId } from '@tenon/core';
 import { type Database, registerMigrations, sql, type Tenant } from '@tenon/db';
 import { createTestTenant, openTestDatabase, testDatabaseKind } from '@tenon/db/testing';
-import { eventsMigrations } from '../../events/events.migrations.ts';
+import { kernelMigrations } from '../../kernel-module.ts';
 import { cancelProcessTimers, cancelTimer, scheduleTimer } from '../schedule-timer.ts';
 import { TimerLoop } from '../timer-loop.ts';
 
@@ -27,7 +27,7 @@ describe('timers', () => {
     ).rows;
 
   before(async () => {
-    registerMigrations({ name: 'kernel-events', tenant: eventsMigrations });
+    registerMigrations(kernelMigrations);
     db = await openTestDatabase();
     tenant = await createTestTenant(db);
   });

@@ -9,10 +9,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '@tenon/core';
-import { registerMigrations, sql } from '@tenon/db';
+import { sql } from '@tenon/db';
 import { openTestDatabase, testDatabaseKind } from '@tenon/db/testing';
 import { createTestServer, type TestServer } from '@tenon/server/testing';
-import { eventsMigrations } from '../../events.migrations.ts';
 import { OutboxDispatcher } from '../../outbox-dispatcher.ts';
 import { createWebhookHandler } from '../webhook-handler.ts';
 import { WebhookWorker } from '../webhook-worker.ts';
@@ -31,7 +30,6 @@ describe('webhooks', () => {
   let worker: WebhookWorker;
 
   before(async () => {
-    registerMigrations({ name: 'kernel-events', tenant: eventsMigrations });
     s = await createTestServer();
     await s.define([
       {
