@@ -33,7 +33,7 @@ import { Kernel } from '@tenon/kernel';
 import { buildApp } from '@tenon/server';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { modules } from './modules.ts';
+import { moduleRoutes, modules } from './modules.ts';
 
 export type System = {
   db: Database;
@@ -115,7 +115,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       auth,
       hardening: system.config.hardening,
     },
-    { logLevel: system.config.logLevel },
+    { logLevel: system.config.logLevel, routes: moduleRoutes },
   );
   // Other instances may change definitions: drop what this one cached when they do.
   const stopWatching = await watchDefinitionChanges(system.db, system);

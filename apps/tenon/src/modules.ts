@@ -7,5 +7,9 @@ import type { ModuleDefinition } from '@tenon/design';
 import { inventoryModule } from '@tenon/inventory';
 import { kernelModule } from '@tenon/kernel';
 import { orgModule } from '@tenon/org';
+import type { ModuleRoutes } from '@tenon/server';
 
 export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule];
+
+/** The modules' own endpoints, in the same order. */
+export const moduleRoutes: ModuleRoutes[] = [];

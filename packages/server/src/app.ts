@@ -26,7 +26,14 @@ import { taskRoutes } from './routes/tasks.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 
-export type AppOptions = { logLevel?: string };
+/**
+ * A module's own endpoints (queries and commands beyond the generated record API), handed to the app
+ * by the composition root: the server itself knows no module. Use the helpers of `@tenon/server`
+ * (`requirePlatform`, `recordContext`, `send`) so auth, errors and the envelope stay the same.
+ */
+export type ModuleRoutes = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
+
+export type AppOptions = { logLevel?: string; routes?: readonly ModuleRoutes[] };
 
 const TRACE = /^[A-Za-z0-9._:-]{1,100}$/;
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -74,6 +81,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   scheduleRoutes(app, deps);
   taskRoutes(app, deps);
   liveRoutes(app, deps);
+  for (const routes of options.routes ?? []) await routes(app, deps);
   recordRoutes(app, deps);
   await consoleRoutes(app);
   return app;

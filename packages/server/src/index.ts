@@ -1,4 +1,13 @@
 export * from './app.ts';
-export type { ServerDeps } from './context.ts';
+export {
+  authOf,
+  localeOf,
+  metamodelOf,
+  recordContext,
+  requirePlatform,
+  type ServerDeps,
+  tenantOf,
+} from './context.ts';
+export { send } from './envelope.ts';
 export { HARDENING_DEFAULTS, type HardeningConfig } from './hardening/index.ts';
 export { buildOpenApi } from './openapi.ts';

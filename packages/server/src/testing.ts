@@ -18,7 +18,7 @@ import {
 import { Authenticator, createUser, identityMigrations } from '@tenon/identity';
 import { Kernel, type KernelStartOptions, kernelModule } from '@tenon/kernel';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp, type ModuleRoutes } from './app.ts';
 import type { ServerDeps } from './context.ts';
 import type { HardeningConfig } from './hardening/index.ts';
 
@@ -75,6 +75,8 @@ export async function createTestServer(
      * object kinds, entities and objects.
      */
     modules?: ModuleDefinition[];
+    /** Modules' own endpoints, as the composition root passes them. */
+    routes?: readonly ModuleRoutes[];
     /** Start the kernel's event machinery (dispatcher, live bus, timers, webhooks); off by default. */
     startKernel?: Omit<KernelStartOptions, 'metamodels' | 'actions'>;
     /** Kinds of design objects (the kernel registers services, rules and resource types). */
@@ -114,7 +116,7 @@ export async function createTestServer(
     auth: new Authenticator(identity),
     hardening: { ...TEST_HARDENING, ...options.hardening },
   };
-  const app = await buildApp(deps, { logLevel: 'warn' });
+  const app = await buildApp(deps, { logLevel: 'warn', routes: options.routes ?? [] });
 
   const request = async (
     token: string | null,
