@@ -4,7 +4,7 @@
  * and design objects. The kernel comes first: modules build on its processes and resources.
  */
 import type { ModuleDefinition } from '@tenon/design';
-import { inventoryModule } from '@tenon/inventory';
+import { inventoryModule, inventoryRoutes } from '@tenon/inventory';
 import { kernelModule } from '@tenon/kernel';
 import { orgModule } from '@tenon/org';
 import type { ModuleRoutes } from '@tenon/server';
@@ -12,4 +12,4 @@ import type { ModuleRoutes } from '@tenon/server';
 export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule];
 
 /** The modules' own endpoints, in the same order. */
-export const moduleRoutes: ModuleRoutes[] = [];
+export const moduleRoutes: ModuleRoutes[] = [inventoryRoutes];

@@ -44,6 +44,7 @@ export const inventoryModule = defineModule({
 export { classifyAbc } from './domain/abc.ts';
 export { isValidEan13 } from './domain/barcode.ts';
 export { InventoryErrors } from './errors.ts';
+export { inventoryRoutes } from './routes/inventory.routes.ts';
 export {
   type LabelInput,
   lookupScannedCode,
@@ -73,6 +74,7 @@ export {
 } from './services/stock-analysis.service.ts';
 export {
   availability,
+  availabilityDetail,
   movementHistory,
   stockBalanceAsOf,
   stockValueAsOf,

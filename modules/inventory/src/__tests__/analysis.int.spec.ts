@@ -6,7 +6,6 @@ import {
   expiringLots,
   lookupScannedCode,
   movementHistory,
-  postStockMove,
   renderLabel,
   reorderSuggestions,
   stockAgeing,
@@ -24,19 +23,7 @@ describe('inventory analysis and labels', () => {
     fast = await f.item({ barcode: '6901234567892' });
     slow = await f.item({ tracking: 'lot' });
     lot = (await f.create('lot', { item: slow, expires_on: '2026-02-10' })).id as string;
-    const post = (
-      key: string,
-      moveType: 'receipt' | 'issue',
-      postingDate: string,
-      line: Record<string, string>,
-    ) =>
-      postStockMove(f.s.db, f.schema, {
-        idempotencyKey: key,
-        moveType,
-        warehouse: f.warehouse,
-        postingDate,
-        lines: [line as never],
-      });
+    const post = f.post;
     await post('r1', 'receipt', '2026-01-01', {
       item: fast,
       toLocation: f.bins[0]!,

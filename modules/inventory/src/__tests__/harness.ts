@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { orgModule } from '@tenon/org';
 import { createTestServer, type JsonBody, type TestServer } from '@tenon/server/testing';
-import { inventoryModule } from '../index.ts';
+import { inventoryModule, inventoryRoutes, postStockMove } from '../index.ts';
 
 export type Fixture = {
   s: TestServer;
@@ -12,12 +12,19 @@ export type Fixture = {
   bins: string[];
   create(entity: string, body: Record<string, unknown>): Promise<JsonBody>;
   item(body?: Record<string, unknown>): Promise<string>;
+  /** Posts a one-line move in the fixture's warehouse. */
+  post(
+    key: string,
+    moveType: 'receipt' | 'issue',
+    postingDate: string,
+    line: Record<string, string>,
+  ): Promise<unknown>;
 };
 
 export async function inventoryFixture(
   options: { allowNegative?: boolean; poolSize?: number } = {},
 ): Promise<Fixture> {
-  const s = await createTestServer({ modules: [orgModule, inventoryModule] });
+  const s = await createTestServer({ modules: [orgModule, inventoryModule], routes: [inventoryRoutes] });
   const create = async (entity: string, body: Record<string, unknown>) => {
     const r = await s.call('POST', `/api/v1/${entity}`, body);
     assert.equal(r.status, 201, `${entity}: ${JSON.stringify(r.body)}`);
@@ -53,5 +60,14 @@ export async function inventoryFixture(
   const item = async (body: Record<string, unknown> = {}) =>
     (await create('item', { name: `Item ${++n}`, base_uom: pcs, standard_cost: '1.00', ...body }))
       .id as string;
-  return { s, schema: s.tenant.schemaName, company, warehouse, bins, create, item };
+  const schema = s.tenant.schemaName;
+  const post: Fixture['post'] = (key, moveType, postingDate, line) =>
+    postStockMove(s.db, schema, {
+      idempotencyKey: key,
+      moveType,
+      warehouse,
+      postingDate,
+      lines: [line as never],
+    });
+  return { s, schema, company, warehouse, bins, create, item, post };
 }

@@ -44,6 +44,18 @@ export async function releaseReservationsIn(
   return { released: rows.length };
 }
 
+/** The source type of a reservation (null when there is none with this id). */
+export async function reservationSourceType(
+  tx: Executor,
+  schema: string,
+  id: string,
+): Promise<string | null> {
+  const { rows } = await tx.run<{ source_type: string }>(
+    sql`SELECT source_type FROM ${sql.id(schema, 'inv_reservation')} WHERE id = ${id}::uuid`,
+  );
+  return rows[0]?.source_type ?? null;
+}
+
 export function releaseReservations(db: Database, schema: string, input: ReleaseInput) {
   return db.transaction((tx) => releaseReservationsIn(tx, schema, input));
 }

@@ -5,7 +5,13 @@
 import { type Executor, sql } from '@tenon/db';
 import { NIL } from '../migrations.ts';
 
-export type BalanceFilter = { asOf?: string; item?: string; warehouse?: string; location?: string };
+export type BalanceFilter = {
+  asOf?: string;
+  item?: string;
+  warehouse?: string;
+  location?: string;
+  lot?: string;
+};
 
 export async function stockBalanceAsOf(db: Executor, schema: string, f: BalanceFilter) {
   const { rows } = await db.run<{
@@ -23,6 +29,7 @@ export async function stockBalanceAsOf(db: Executor, schema: string, f: BalanceF
            AND (${f.item ?? null}::uuid IS NULL OR item_id = ${f.item ?? null}::uuid)
            AND (${f.warehouse ?? null}::uuid IS NULL OR warehouse_id = ${f.warehouse ?? null}::uuid)
            AND (${f.location ?? null}::uuid IS NULL OR location_id = ${f.location ?? null}::uuid)
+           AND (${f.lot ?? null}::uuid IS NULL OR lot_id = ${f.lot ?? null}::uuid)
          GROUP BY item_id, warehouse_id, location_id, lot_id, serial_id
          HAVING sum(quantity) <> 0
          ORDER BY item_id, location_id`);
@@ -67,6 +74,72 @@ export async function availability(db: Executor, schema: string, f: { item: stri
     reserved: r.reserved,
     available: r.available,
   }));
+}
+
+/**
+ * Availability of an item now, per warehouse (on hand, reserved, available), with the on-hand stock
+ * per location and lot and the reserved and available quantity per lot.
+ */
+export async function availabilityDetail(
+  db: Executor,
+  schema: string,
+  f: { item: string; warehouse?: string; location?: string; lot?: string },
+) {
+  const warehouses = await availability(db, schema, f);
+  const w = f.warehouse ?? null;
+  const { rows: locations } = await db.run<{
+    warehouse: string;
+    location: string;
+    lot: string | null;
+    serial: string | null;
+    on_hand: string;
+  }>(
+    sql`SELECT warehouse_id AS warehouse, location_id AS location, nullif(lot_id, ${NIL}::uuid) AS lot,
+          nullif(serial_id, ${NIL}::uuid) AS serial, on_hand::text AS on_hand
+        FROM ${sql.id(schema, 'inv_balance')}
+        WHERE item_id = ${f.item}::uuid AND on_hand <> 0
+          AND (${w}::uuid IS NULL OR warehouse_id = ${w}::uuid)
+          AND (${f.location ?? null}::uuid IS NULL OR location_id = ${f.location ?? null}::uuid)
+          AND (${f.lot ?? null}::uuid IS NULL OR lot_id = ${f.lot ?? null}::uuid)
+        ORDER BY warehouse_id, location_id, lot_id, serial_id`,
+  );
+  const { rows: lots } = await db.run<{
+    warehouse: string;
+    lot: string;
+    on_hand: string;
+    reserved: string;
+    available: string;
+  }>(
+    sql`WITH b AS (SELECT warehouse_id, lot_id, sum(on_hand) AS on_hand FROM ${sql.id(schema, 'inv_balance')}
+                   WHERE item_id = ${f.item}::uuid AND lot_id <> ${NIL}::uuid GROUP BY 1, 2),
+             r AS (SELECT warehouse_id, lot_id, sum(quantity) AS reserved FROM ${sql.id(schema, 'inv_reservation')}
+                   WHERE item_id = ${f.item}::uuid AND status = 'active' AND lot_id <> ${NIL}::uuid GROUP BY 1, 2)
+        SELECT coalesce(b.warehouse_id, r.warehouse_id) AS warehouse, coalesce(b.lot_id, r.lot_id) AS lot,
+          coalesce(b.on_hand, 0)::text AS on_hand, coalesce(r.reserved, 0)::text AS reserved,
+          (coalesce(b.on_hand, 0) - coalesce(r.reserved, 0))::text AS available
+        FROM b FULL JOIN r ON r.warehouse_id = b.warehouse_id AND r.lot_id = b.lot_id
+        WHERE (${w}::uuid IS NULL OR coalesce(b.warehouse_id, r.warehouse_id) = ${w}::uuid)
+          AND (${f.lot ?? null}::uuid IS NULL OR coalesce(b.lot_id, r.lot_id) = ${f.lot ?? null}::uuid)
+          AND (coalesce(b.on_hand, 0) <> 0 OR coalesce(r.reserved, 0) <> 0)
+        ORDER BY 1, 2`,
+  );
+  return {
+    warehouses,
+    locations: locations.map((r) => ({
+      warehouse: r.warehouse,
+      location: r.location,
+      lot: r.lot,
+      serial: r.serial,
+      onHand: r.on_hand,
+    })),
+    lots: lots.map((r) => ({
+      warehouse: r.warehouse,
+      lot: r.lot,
+      onHand: r.on_hand,
+      reserved: r.reserved,
+      available: r.available,
+    })),
+  };
 }
 
 export async function movementHistory(
