@@ -16,6 +16,8 @@ const Home = lazy(() => import('./pages/Home.tsx'));
 const EntityList = lazy(() => import('./pages/EntityList.tsx'));
 const RecordPage = lazy(() => import('./pages/RecordPage.tsx'));
 const Designer = lazy(() => import('./pages/Designer.tsx'));
+const Tasks = lazy(() => import('./pages/Tasks.tsx'));
+const Schedule = lazy(() => import('./pages/Schedule.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -56,6 +58,8 @@ export function App() {
                       <Route path="/data/:entity/:id" element={<RecordPage />} />
                       <Route path="/designer" element={<Designer />} />
                       <Route path="/designer/:entity" element={<Designer />} />
+                      <Route path="/tasks" element={<Tasks />} />
+                      <Route path="/schedule" element={<Schedule />} />
                       <Route path="*" element={<Home />} />
                     </Routes>
                   </Suspense>

@@ -22,6 +22,7 @@ import { recordRoutes } from './routes/records.routes.ts';
 import { rulesRoutes } from './routes/rules.routes.ts';
 import { scheduleRoutes } from './routes/schedule.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
+import { taskDetailRoutes } from './routes/task-detail.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { transferRoutes } from './routes/transfer.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   processRoutes(app, deps);
   scheduleRoutes(app, deps);
   taskRoutes(app, deps);
+  taskDetailRoutes(app, deps);
   liveRoutes(app, deps);
   for (const routes of options.routes ?? []) await routes(app, deps);
   recordRoutes(app, deps);

@@ -20,6 +20,8 @@ export function menuItems(nav: Navigation, lang: string, t: (k: string) => strin
     .map((e) => ({ key: `/data/${e.name}`, label: labelOf(e.label, lang, e.name) }));
   return [
     { key: '/', label: t('shell.home') },
+    { key: '/tasks', label: t('shell.tasks') },
+    { key: '/schedule', label: t('shell.schedule') },
     { key: 'data', label: t('shell.data'), children: data },
     ...(nav.canDesign ? [{ key: '/designer', label: t('shell.designer') }] : []),
   ];
