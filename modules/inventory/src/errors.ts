@@ -56,6 +56,16 @@ export const InventoryErrors = defineErrors({
     'zh-CN': '盘点单当前状态（{status}）不允许此操作',
     en: 'The count session is {status}: this step is not allowed now',
   },
+  INVENTORY_UOM_NO_CONVERSION: {
+    status: 422,
+    'zh-CN': '第 {line} 行：该单位与物料的基本单位之间没有换算关系',
+    en: "Line {line}: no conversion links this unit to the item's base unit",
+  },
+  INVENTORY_UOM_NOT_REPRESENTABLE: {
+    status: 422,
+    'zh-CN': '第 {line} 行：换算后的数量 {quantity} 超出基本单位的 {precision} 位小数',
+    en: "Line {line}: the converted quantity {quantity} has more than the base unit's {precision} decimal places",
+  },
   INVENTORY_BAD_INPUT: {
     status: 400,
     'zh-CN': '参数无效：{field} {reason}',

@@ -18,6 +18,7 @@ type LineRow = {
   lot: string | null;
   serial: string | null;
   quantity: string;
+  uom: string | null;
   unit_cost: string | null;
 };
 
@@ -27,7 +28,7 @@ export function registerStockMoveActions(registry: ActionRegistry): void {
       throw new AppError(InventoryErrors.INVENTORY_MOVE_NOT_DRAFT, { status: String(record.status) });
     const schema = entity.tenant.schemaName;
     const { rows } = await tx.run<LineRow>(
-      sql`SELECT item, from_location, to_location, lot, serial, quantity::text AS quantity, unit_cost::text AS unit_cost
+      sql`SELECT item, from_location, to_location, lot, serial, quantity::text AS quantity, uom, unit_cost::text AS unit_cost
           FROM ${sql.id(schema, 'stock_move_line')} WHERE parent_id = ${record.id as string}::uuid ORDER BY line_no`,
     );
     await postStockMoveIn(tx, schema, {
@@ -45,6 +46,7 @@ export function registerStockMoveActions(registry: ActionRegistry): void {
         lot: r.lot,
         serial: r.serial,
         quantity: r.quantity,
+        uom: r.uom,
         unitCost: r.unit_cost,
       })),
     });

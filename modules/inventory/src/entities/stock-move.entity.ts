@@ -69,7 +69,8 @@ export const stockMoveLineEntity = {
     link('to_location', 'location', '目标库位', 'To location'),
     link('lot', 'lot', '批次', 'Lot'),
     link('serial', 'serial_number', '序列号', 'Serial'),
-    qty('quantity', '数量（基本单位）', 'Quantity (base unit)', { required: true }),
+    qty('quantity', '数量', 'Quantity', { required: true }),
+    link('uom', 'uom', '单位（空 = 基本单位）', 'Unit (empty = base unit)'),
     { name: 'unit_cost', label: l('单位成本', 'Unit cost'), kind: 'money' },
   ],
 };

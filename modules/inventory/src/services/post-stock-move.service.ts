@@ -5,11 +5,14 @@
  */
 import { AppError, Decimal, isUuid, newId, parseDecimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
+import { toBaseUnit } from '../domain/convert-uom.ts';
 import { type MoveLineInput, type MoveType, planMove } from '../domain/plan-move.ts';
 import { averageCost, issueAverage, issueFifo, receiptValue } from '../domain/valuation.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
   checkTracking,
+  type ItemRow,
+  loadConversions,
   loadItems,
   loadLocations,
   loadWarehouse,
@@ -32,8 +35,10 @@ export type PostMoveLine = {
   toLocation?: string | null;
   lot?: string | null;
   serial?: string | null;
-  /** Base-unit quantity as a decimal string. */
+  /** Quantity as a decimal string, in `uom` (default: the item's base unit). */
   quantity: string;
+  /** The unit the quantity and unit cost are entered in; converted to the base unit at posting. */
+  uom?: string | null;
   unitCost?: string | null;
   /** An active reservation this outgoing line fulfils. */
   reservation?: string | null;
@@ -69,7 +74,7 @@ function checkIds(input: PostMoveInput): void {
     throw bad('postingDate', 'must be YYYY-MM-DD');
   if (!Array.isArray(input.lines)) throw bad('lines', 'must be a list');
   input.lines.forEach((l, i) => {
-    for (const f of ['item', 'fromLocation', 'toLocation', 'lot', 'serial', 'reservation'] as const) {
+    for (const f of ['item', 'fromLocation', 'toLocation', 'lot', 'serial', 'reservation', 'uom'] as const) {
       const v = l[f];
       if ((f === 'item' || (v !== null && v !== undefined)) && !isUuid(v))
         throw bad(`lines.${i + 1}.${f}`, 'must be an id');
@@ -88,9 +93,10 @@ function checkIds(input: PostMoveInput): void {
 export async function postStockMoveIn(
   tx: Executor,
   schema: string,
-  input: PostMoveInput,
+  entered: PostMoveInput,
 ): Promise<PostMoveResult> {
-  checkIds(input);
+  checkIds(entered);
+  let input = entered;
   const moveId = input.moveId ?? newId();
   const claimed = await tx.run<{ move_id: string }>(
     sql`INSERT INTO ${sql.id(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
@@ -113,6 +119,7 @@ export async function postStockMoveIn(
     schema,
     input.lines.map((l) => l.item),
   );
+  input = await inBaseUnits(tx, schema, input, items);
   const locations = await loadLocations(
     tx,
     schema,
@@ -200,6 +207,38 @@ export async function postStockMoveIn(
     lines: deltas.map((d) => ({ item: d.itemId, location: d.locationId, quantity: d.quantity.toFixed() })),
   });
   return { moveId, replayed: false };
+}
+
+/** Lines entered in another unit of their item, converted to base units (quantity and unit cost). */
+async function inBaseUnits(
+  tx: Executor,
+  schema: string,
+  input: PostMoveInput,
+  items: Map<string, ItemRow>,
+): Promise<PostMoveInput> {
+  const foreign = input.lines.filter((l) => l.uom && l.uom !== items.get(l.item)!.baseUom);
+  if (foreign.length === 0) return input;
+  const conversions = await loadConversions(tx, schema, {
+    items: foreign.map((l) => l.item),
+    uoms: foreign.map((l) => l.uom!),
+  });
+  const lines = input.lines.map((l, i) => {
+    const item = items.get(l.item)!;
+    if (!l.uom || l.uom === item.baseUom) return l;
+    const base = toBaseUnit(
+      {
+        lineNo: i + 1,
+        itemId: l.item,
+        uom: l.uom,
+        quantity: new Decimal(l.quantity),
+        unitCost: l.unitCost ? new Decimal(l.unitCost) : null,
+      },
+      { uom: item.baseUom, precision: item.basePrecision },
+      conversions,
+    );
+    return { ...l, uom: null, quantity: base.quantity.toFixed(), unitCost: base.unitCost?.toFixed() ?? null };
+  });
+  return { ...input, lines };
 }
 
 async function valueDeltas(
