@@ -8,8 +8,9 @@ import { inventoryModule, inventoryRoutes } from '@tenon/inventory';
 import { kernelModule } from '@tenon/kernel';
 import { orgModule } from '@tenon/org';
 import type { ModuleRoutes } from '@tenon/server';
+import { wmsModule, wmsRoutes } from '@tenon/wms';
 
-export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule];
+export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule, wmsModule];
 
 /** The modules' own endpoints, in the same order. */
-export const moduleRoutes: ModuleRoutes[] = [inventoryRoutes];
+export const moduleRoutes: ModuleRoutes[] = [inventoryRoutes, wmsRoutes];

@@ -1,8 +1,21 @@
 /**
- * @tenon/wms: warehouse operations. For now the pure domain (layout and walking distances, route
- * optimisation, waves and release schedules, pick lists, short picks, putaway, replenishment,
- * Milk-Run); services, actions and screens build on it. See docs/wms.md.
+ * @tenon/wms: warehouse operations on inventory and the kernel. Inbound (ASN, receiving by scan,
+ * putaway tasks), outbound (delivery orders, reservation, waves, batch pick lists on optimised
+ * routes, pick by scan, packing, shipping), Milk-Run and VMI with a supplier portal. Every person's
+ * task is a kernel process. The pure domain lives in `domain/`. See docs/wms.md.
  */
+import { defineModule } from '@tenon/design';
+import { registerWmsActions } from './actions/wms.actions.ts';
+import { wmsEntities } from './entities/index.ts';
+import { wmsServices } from './services/tasks.ts';
+
+export const wmsModule = defineModule({
+  name: 'wms',
+  entities: wmsEntities,
+  registerActions: registerWmsActions,
+  objects: wmsServices,
+});
+
 export * from './domain/errors.ts';
 export * from './domain/layout.ts';
 export * from './domain/milk-run.ts';
@@ -13,3 +26,6 @@ export * from './domain/routing.ts';
 export * from './domain/schedule.ts';
 export * from './domain/short-pick.ts';
 export * from './domain/waves.ts';
+export { wmsRoutes } from './routes/wms.routes.ts';
+export { SUPPLIER_PORTAL_ROLE } from './services/portal.service.ts';
+export { wmsEntities };

@@ -38,4 +38,34 @@ export const WmsErrors = defineErrors({
     'zh-CN': '计量单位不一致：{a} 与 {b}',
     en: 'Units of measure differ: {a} vs {b}',
   },
+  WMS_BAD_INPUT: {
+    status: 400,
+    'zh-CN': '输入无效：{field}：{reason}',
+    en: 'Invalid input: {field}: {reason}',
+  },
+  WMS_BAD_STATE: {
+    status: 409,
+    'zh-CN': '{entity} 当前状态为 {status}，不能{action}',
+    en: 'The {entity} is {status}; it cannot {action}',
+  },
+  WMS_SCAN_MISMATCH: {
+    status: 422,
+    'zh-CN': '扫描的条码不匹配：{code}（期望 {expected}）',
+    en: 'The scanned code does not match: {code} (expected {expected})',
+  },
+  WMS_NOT_ON_DOCUMENT: {
+    status: 422,
+    'zh-CN': '物料 {item} 不在单据上或已收齐',
+    en: 'Item {item} is not on the document or is fully received',
+  },
+  WMS_NO_BIN_STOCK: {
+    status: 409,
+    'zh-CN': '没有库位存有物料 {item} 的预留库存',
+    en: 'No bin holds the reserved stock of item {item}',
+  },
+  WMS_PORTAL_NO_SUPPLIER: {
+    status: 403,
+    'zh-CN': '该用户未关联供应商',
+    en: 'This user is not linked to a supplier',
+  },
 });

@@ -1,0 +1,51 @@
+/** The declared actions of the warehouse documents: validated input, one service call each. */
+import type { ActionRegistry } from '@tenon/design';
+import { cancelAsn, cancelDelivery } from '../services/cancel.service.ts';
+import { confirmPick } from '../services/confirm-pick.service.ts';
+import { confirmPutaway } from '../services/confirm-putaway.service.ts';
+import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
+import { planMilkRunFor } from '../services/plan-milk-run.service.ts';
+import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
+import { scopeOf } from '../services/records.ts';
+import { releaseWave } from '../services/release-wave.service.ts';
+import { reserveDelivery } from '../services/reserve-delivery.service.ts';
+import { submitAsn } from '../services/submit-asn.service.ts';
+
+export function registerWmsActions(registry: ActionRegistry): void {
+  registry.register('asn', 'submit', ({ tx, ctx, entity, record }) =>
+    submitAsn(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('asn', 'receive', ({ tx, ctx, entity, record, body }) =>
+    receiveAsn(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('asn', 'close', ({ tx, ctx, entity, record }) =>
+    closeAsn(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('asn', 'cancel', ({ tx, ctx, entity, record }) =>
+    cancelAsn(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('putaway_task', 'confirm', ({ tx, ctx, entity, record, body }) =>
+    confirmPutaway(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('delivery_order', 'reserve', ({ tx, ctx, record }) =>
+    reserveDelivery(scopeOf(tx, ctx), record),
+  );
+  registry.register('delivery_order', 'pack', ({ tx, ctx, entity, record, body }) =>
+    packDelivery(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('delivery_order', 'ship', ({ tx, ctx, record, body }) =>
+    shipDelivery(scopeOf(tx, ctx), record, body),
+  );
+  registry.register('delivery_order', 'cancel', ({ tx, ctx, record }) =>
+    cancelDelivery(scopeOf(tx, ctx), record),
+  );
+  registry.register('wave', 'release', ({ tx, ctx, entity, record }) =>
+    releaseWave(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('pick_list', 'confirm_pick', ({ tx, ctx, entity, record, body }) =>
+    confirmPick(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('milk_run_route', 'plan_run', ({ tx, ctx, record }) =>
+    planMilkRunFor(scopeOf(tx, ctx), record),
+  );
+}

@@ -1,0 +1,37 @@
+import {
+  asnEntity,
+  asnLineEntity,
+  putawayTaskEntity,
+  receiptEntity,
+  supplierEntity,
+} from './inbound.entity.ts';
+import {
+  cartonEntity,
+  deliveryOrderEntity,
+  deliveryOrderLineEntity,
+  pickListEntity,
+  pickListLineEntity,
+  shipmentEntity,
+  waveEntity,
+} from './outbound.entity.ts';
+import { milkRunEntity, milkRunRouteEntity, milkRunStopEntity, vmiAgreementEntity } from './supply.entity.ts';
+
+/** In dependency order: a link's target comes first, except the delivery order <-> wave pair. */
+export const wmsEntities = [
+  supplierEntity,
+  asnEntity,
+  asnLineEntity,
+  receiptEntity,
+  putawayTaskEntity,
+  waveEntity,
+  deliveryOrderEntity,
+  deliveryOrderLineEntity,
+  pickListEntity,
+  pickListLineEntity,
+  shipmentEntity,
+  cartonEntity,
+  milkRunRouteEntity,
+  milkRunStopEntity,
+  milkRunEntity,
+  vmiAgreementEntity,
+];

@@ -1,0 +1,80 @@
+/**
+ * Planning the next run of a Milk-Run route: its stops (suppliers in order, driving and dwell
+ * minutes), its departure times, and the open ASN lines of those suppliers as expected pickups
+ * (domain `planNextMilkRun`). The run is stored with its stops, pickups and route-sheet data.
+ */
+import { sql } from '@tenon/db';
+import type { RecordData } from '@tenon/design';
+import { type ExpectedPickup, planNextMilkRun } from '../domain/milk-run.ts';
+import { bad, createIn, rows, type Scope, t } from './records.ts';
+
+type Stop = {
+  supplier: string;
+  name: string;
+  address: string | null;
+  drive_minutes: number;
+  dwell_minutes: number | null;
+};
+
+export async function planMilkRunFor(s: Scope, route: RecordData): Promise<RecordData> {
+  const stops = await rows<Stop>(
+    s,
+    sql`SELECT st.supplier, su.name, su.address, st.drive_minutes, st.dwell_minutes
+        FROM ${t(s, 'milk_run_stop')} st JOIN ${t(s, 'wms_supplier')} su ON su.id = st.supplier
+        WHERE st.parent_id = ${route.id as string}::uuid ORDER BY st.line_no`,
+  );
+  const times = String(route.departures ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (times.length === 0) throw bad('departures', 'give departure times as HH:MM, comma-separated');
+  const pickups = await rows<{
+    supplier: string;
+    item: string;
+    uom: string;
+    open: string;
+    due: string;
+    number: string;
+  }>(
+    s,
+    sql`SELECT a.supplier, l.item, i.base_uom AS uom, (l.quantity - l.received_qty - l.damaged_qty)::text AS open,
+          a.expected_date::text AS due, a.number
+        FROM ${t(s, 'asn')} a JOIN ${t(s, 'asn_line')} l ON l.parent_id = a.id JOIN ${t(s, 'item')} i ON i.id = l.item
+        WHERE a.status IN ('draft', 'submitted') AND a.warehouse = ${route.warehouse as string}::uuid
+          AND a.supplier IN (SELECT supplier FROM ${t(s, 'milk_run_stop')} WHERE parent_id = ${route.id as string}::uuid)
+          AND l.quantity > l.received_qty + l.damaged_qty
+        ORDER BY a.expected_date, a.number, l.line_no`,
+  );
+  const expected: ExpectedPickup[] = pickups.map((p) => ({
+    supplierId: p.supplier,
+    item: p.item,
+    uom: p.uom,
+    quantity: p.open,
+    dueDate: p.due,
+    source: 'purchase_line',
+    reference: p.number,
+  }));
+  const run = planNextMilkRun(
+    {
+      code: String(route.code),
+      name: String(route.name),
+      stops: stops.map((st) => ({
+        supplierId: st.supplier,
+        name: st.name,
+        ...(st.address ? { address: st.address } : {}),
+        dwellMinutes: st.dwell_minutes ?? 15,
+      })),
+      legMinutes: [...stops.map((st) => st.drive_minutes), Number(route.return_minutes ?? 30)],
+      schedule: { timeZone: String(route.time_zone ?? 'Asia/Shanghai'), times },
+    },
+    expected,
+    s.ctx.clock.now(),
+  );
+  await createIn(s, 'milk_run', {
+    route: route.id,
+    departure: run.departsAt,
+    return_at: run.returnsAt,
+    plan: run,
+  });
+  return route;
+}

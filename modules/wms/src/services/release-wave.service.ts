@@ -1,0 +1,145 @@
+/**
+ * Releasing a wave: each order's reservations are placed on bins holding the reserved item and lot
+ * (inventory balances, read only, less what open pick lists already take), then turned into pick
+ * lists of the wave's kind (batch by default: one walk for many orders) with optimised routes
+ * (domain `buildPickLists`). Every list reports its walk against the naive location-name order and
+ * becomes a picker's kernel task.
+ */
+import { AppError, Decimal } from '@tenon/core';
+import { sql } from '@tenon/db';
+import type { CompiledEntity, RecordData } from '@tenon/design';
+import { WmsErrors } from '../domain/errors.ts';
+import { buildPickLists, type PickListKind } from '../domain/pick-lists.ts';
+import type { WaveOrder } from '../domain/waves.ts';
+import { createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
+import { openTask } from './tasks.ts';
+import { loadWarehouseLayout } from './warehouse-layout.ts';
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+type Reservation = {
+  id: string;
+  order_id: string;
+  item_id: string;
+  lot_id: string;
+  quantity: string;
+  uom: string;
+};
+type BinStock = { location_id: string; code: string; on_hand: string };
+
+export async function releaseWave(s: Scope, entity: CompiledEntity, wave: RecordData): Promise<RecordData> {
+  requireStatus('wave', wave, ['planned'], 'release');
+  const warehouse = wave.warehouse as string;
+  const reservations = await rows<Reservation>(
+    s,
+    sql`SELECT r.id, o.id AS order_id, r.item_id, r.lot_id, r.quantity::text AS quantity, i.base_uom AS uom
+        FROM ${t(s, 'delivery_order')} o
+        JOIN ${t(s, 'inv_reservation')} r ON r.source_type = 'delivery_order' AND r.source_id = o.id::text AND r.status = 'active'
+        JOIN ${t(s, 'item')} i ON i.id = r.item_id
+        WHERE o.wave = ${wave.id as string}::uuid ORDER BY o.priority DESC NULLS LAST, o.number, r.item_id, r.id`,
+  );
+  // Bin stock already promised to open pick lines of orders not yet shipped.
+  const promised = await rows<{ location: string; item: string; lot: string | null; q: string }>(
+    s,
+    sql`SELECT p.location, p.item, p.lot,
+          sum(CASE WHEN p.outcome = 'open' THEN p.quantity ELSE p.picked_qty END)::text AS q
+        FROM ${t(s, 'pick_list_line')} p JOIN ${t(s, 'delivery_order')} o ON o.id = p.delivery_order
+        WHERE o.status IN ('waved', 'picked', 'packed') GROUP BY p.location, p.item, p.lot`,
+  );
+  const taken = new Map(promised.map((p) => [`${p.location}|${p.item}|${p.lot ?? NIL}`, new Decimal(p.q)]));
+  const orders = new Map<string, WaveOrder>();
+  const reservationOf = new Map<string, Reservation>();
+  for (const r of reservations) {
+    const bins = await rows<BinStock>(
+      s,
+      sql`SELECT b.location_id, l.code, sum(b.on_hand)::text AS on_hand
+          FROM ${t(s, 'inv_balance')} b JOIN ${t(s, 'location')} l ON l.id = b.location_id
+          WHERE b.item_id = ${r.item_id}::uuid AND b.warehouse_id = ${warehouse}::uuid AND b.lot_id = ${r.lot_id}::uuid
+            AND b.on_hand > 0 AND coalesce(l.bin_type, 'storage') IN ('storage', 'picking')
+          GROUP BY b.location_id, l.code, l.pick_sequence ORDER BY l.pick_sequence NULLS LAST, l.code`,
+    );
+    let left = new Decimal(r.quantity);
+    const order = orders.get(r.order_id) ?? {
+      id: r.order_id,
+      carrier: '',
+      route: '',
+      priority: 0,
+      cutoff: '',
+      lines: [],
+    };
+    for (const bin of bins) {
+      if (left.lte(0)) break;
+      const key = `${bin.location_id}|${r.item_id}|${r.lot_id}`;
+      const free = new Decimal(bin.on_hand).minus(taken.get(key) ?? 0);
+      const q = Decimal.min(free, left);
+      if (q.lte(0)) continue;
+      taken.set(key, (taken.get(key) ?? new Decimal(0)).plus(q));
+      left = left.minus(q);
+      const lineId = `${r.id}#${order.lines.length}`;
+      reservationOf.set(lineId, r);
+      order.lines.push({
+        lineId,
+        item: r.item_id,
+        ...(r.lot_id !== NIL ? { lot: r.lot_id } : {}),
+        bin: bin.code,
+        quantity: q.toFixed(),
+        uom: r.uom,
+      });
+    }
+    if (left.gt(0)) throw new AppError(WmsErrors.WMS_NO_BIN_STOCK, { item: r.item_id });
+    orders.set(r.order_id, order);
+  }
+  const wl = await loadWarehouseLayout(s, warehouse);
+  const kind = (wave.pick_kind as PickListKind | null) ?? 'batch';
+  const plan = buildPickLists(wl.layout, [...orders.values()], {
+    kind,
+    ...(wave.orders_per_list
+      ? { ordersPerList: Number(wave.orders_per_list) }
+      : kind === 'cluster'
+        ? { ordersPerList: 8 }
+        : {}),
+  });
+  let total = new Decimal(0);
+  let naive = new Decimal(0);
+  for (const list of plan.lists) {
+    const lines = list.picks.flatMap((pick, i) =>
+      pick.splits.map((split) => {
+        const r = reservationOf.get(split.lineId)!;
+        return {
+          sequence: i + 1,
+          location: wl.idOf.get(pick.bin),
+          item: pick.item,
+          lot: pick.lot ?? null,
+          quantity: split.quantity,
+          delivery_order: split.orderId,
+          reservation: r.id,
+          ...(split.tote ? { tote: split.tote } : {}),
+        };
+      }),
+    );
+    const created = await createIn(s, 'pick_list', {
+      wave: wave.id,
+      warehouse,
+      kind,
+      ...(list.zone ? { zone: list.zone } : {}),
+      route_method: list.route.method,
+      route_length: list.route.length.toFixed(2),
+      naive_length: list.route.naiveLength.toFixed(2),
+      lines,
+    });
+    const pid = await openTask(s.tx, s.ctx, entity, {
+      service: 'wms_pick',
+      entity: 'pick_list',
+      recordId: created.id as string,
+    });
+    await patchIn(s, 'pick_list', created.id as string, { process_id: pid });
+    total = total.plus(list.route.length.toFixed(2));
+    naive = naive.plus(list.route.naiveLength.toFixed(2));
+  }
+  await patchIn(s, 'wave', wave.id as string, {
+    status: 'released',
+    route_length: total.toFixed(2),
+    naive_length: naive.toFixed(2),
+  });
+  return reload(s, 'wave', wave.id as string);
+}
