@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(root, 'e2e', 'artifacts');
@@ -53,4 +54,34 @@ export async function openBrowser(options: { viewport?: { width: number; height:
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export const zhEn = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+
+/** A patient entity titled by its name: the browser tests' usual business record. */
+export const PATIENT = {
+  name: 'patient',
+  label: zhEn('患者', 'Patient'),
+  titleField: 'full_name',
+  fields: [{ name: 'full_name', label: zhEn('姓名', 'Name'), kind: 'string' }],
+};
+
+/** The console built, a server with the kernel running (live events) listening, with these entities defined. */
+export async function startConsoleServer(
+  entities: unknown[] = [PATIENT],
+): Promise<{ server: TestServer; base: string }> {
+  ensureConsoleBuilt();
+  const server = await createTestServer({ startKernel: { pollMs: 25 } });
+  const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  await server.define(entities);
+  return { server, base };
+}
+
+/** Signs in through the login form (zh-CN) and waits for the menu. */
+export async function signIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(base);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /^登\s*录$/ }).click();
+  await page.getByRole('menuitem', { name: '任务' }).waitFor();
 }

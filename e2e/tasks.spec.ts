@@ -8,23 +8,17 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, ensureConsoleBuilt, openBrowser } from './browser.ts';
+import type { TestServer } from '../packages/server/src/testing.ts';
+import { ARTIFACTS, zhEn as label, openBrowser, signIn as signInAt, startConsoleServer } from './browser.ts';
 
 let server: TestServer;
 let base: string;
 const browsers: Awaited<ReturnType<typeof openBrowser>>[] = [];
 let one: Page;
 let two: Page;
-const label = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(base);
-  await page.getByLabel('用户名').fill(`${username}@${server.tenant.name}`);
-  await page.getByLabel('密码').fill(`${username}-password-1`);
-  await page.getByRole('button', { name: /^登\s*录$/ }).click();
-  await page.getByRole('menuitem', { name: '任务' }).waitFor();
-}
+const signIn = (page: Page, username: string) =>
+  signInAt(page, base, `${username}@${server.tenant.name}`, `${username}-password-1`);
 
 const task = (page: Page, text: string) => page.locator('.tenon-task', { hasText: text });
 const createTask = async (service: string, recordId: string) => {
@@ -36,17 +30,7 @@ const createTask = async (service: string, recordId: string) => {
 let patientId = '';
 
 before(async () => {
-  ensureConsoleBuilt();
-  server = await createTestServer({ startKernel: { pollMs: 25 } });
-  base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  await server.define([
-    {
-      name: 'patient',
-      label: label('患者', 'Patient'),
-      titleField: 'full_name',
-      fields: [{ name: 'full_name', label: label('姓名', 'Name'), kind: 'string' }],
-    },
-  ]);
+  ({ server, base } = await startConsoleServer());
   const service = await server.call('POST', '/api/v1/meta/objects/service', {
     name: 'temp_check',
     label: label('测体温', 'Temperature check'),

@@ -5,13 +5,14 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Modal, Space, Spin } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, type FieldError } from '../api/client.ts';
 import { createRecord, deleteRecord, getRecord, recordKeys, updateRecord } from '../api/records.ts';
 import { useRecordSchemas } from '../api/schemas.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
+import { titleOf } from '../fields/context.ts';
 import { FieldDisplay } from '../fields/registry.tsx';
 import { RecordForm } from '../form/RecordForm.tsx';
 import { changedOnly, toBody } from '../form/record-values.ts';
@@ -19,6 +20,7 @@ import { type Schema, validateSchema } from '../form/validate-schema.ts';
 import { History } from '../record/History.tsx';
 import { Related } from '../record/Related.tsx';
 import { useEntity, useNav } from '../shell/navigation-context.ts';
+import { rememberRecent } from '../shell/recent.ts';
 
 /** A fresh page state per record (after a create navigates to the new id, the form is left). */
 export default function RecordRoute() {
@@ -49,6 +51,12 @@ function RecordPage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
+  const userId = nav?.user.id;
+  useEffect(() => {
+    if (userId && entity && record.data && !isNew) {
+      rememberRecent(userId, { entity: entity.name, id, title: titleOf(record.data, entity) });
+    }
+  }, [userId, entity, record.data, isNew, id]);
   if (!entity || !nav) return <Spin />;
   if (!isNew && !record.data) return record.error ? <Card>{record.error.message}</Card> : <Spin />;
   const lookup = (n: string) => nav.entities.find((e) => e.name === n);

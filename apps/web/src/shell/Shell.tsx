@@ -4,7 +4,7 @@
  * phone), language and theme switches, sign-out. Tasks and the resource schedule slot in as menu groups.
  */
 import { Button, Drawer, Grid, Layout, Menu, type MenuProps, Space, Spin, Switch, Typography } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { type Navigation, useNavigation } from '../api/navigation.ts';
@@ -13,6 +13,12 @@ import { FieldServicesProvider } from './FieldServicesProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { NavigationContext } from './navigation-context.ts';
 import { useThemeMode } from './theme.ts';
+
+// Header aids load after the shell (their AutoComplete, Popover and List stay out of the first load).
+const GlobalSearch = lazy(() => import('./GlobalSearch.tsx').then((m) => ({ default: m.GlobalSearch })));
+const NotificationBell = lazy(() =>
+  import('./NotificationBell.tsx').then((m) => ({ default: m.NotificationBell })),
+);
 
 export function menuItems(nav: Navigation, lang: string, t: (k: string) => string): MenuProps['items'] {
   const data = nav.entities
@@ -65,6 +71,9 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
             title={t('app.name')}
             size={260}
           >
+            <Suspense fallback={null}>
+              <GlobalSearch width="100%" onPicked={() => setDrawer(false)} />
+            </Suspense>
             {menu}
           </Drawer>
         ) : (
@@ -93,6 +102,10 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
               <span />
             )}
             <Space wrap>
+              <Suspense fallback={null}>
+                {!phone && <GlobalSearch width={240} />}
+                <NotificationBell />
+              </Suspense>
               <LanguageSwitch />
               <Switch
                 checked={mode === 'dark'}
@@ -100,7 +113,7 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
                 checkedChildren={t('shell.dark')}
                 unCheckedChildren={t('shell.light')}
               />
-              <Typography.Text>{nav.data.user.username}</Typography.Text>
+              {!phone && <Typography.Text>{nav.data.user.username}</Typography.Text>}
               <Button size="small" onClick={onSignOut}>
                 {t('shell.logout')}
               </Button>

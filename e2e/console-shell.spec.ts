@@ -1,0 +1,116 @@
+/**
+ * The shell's operator aids in a real browser: global search across entities (debounced) and recent
+ * items, the notification bell (a rule's notification arrives, is marked read), and the resource
+ * schedule's day timeline with a booking. Screenshots go to e2e/artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../packages/server/src/testing.ts';
+import { ARTIFACTS, zhEn as label, openBrowser, PATIENT, signIn, startConsoleServer } from './browser.ts';
+
+let server: TestServer;
+let base: string;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+before(async () => {
+  ({ server, base } = await startConsoleServer([
+    PATIENT,
+    {
+      name: 'doctor',
+      label: label('医生', 'Doctor'),
+      fields: [{ name: 'name', label: label('姓名', 'Name'), kind: 'string' }],
+    },
+  ]));
+  const rule = await server.call('POST', '/api/v1/meta/objects/rule', {
+    name: 'new_patient_notice',
+    label: label('新患者提醒', 'New patient notice'),
+    event: { topic: 'record.created', entity: 'patient' },
+    instructions: [
+      { do: 'notify', role: 'admin', title: label('新患者登记', 'New patient'), body: 'record.full_name' },
+    ],
+  });
+  assert.equal(rule.status, 201, JSON.stringify(rule.body));
+  browser = await openBrowser();
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(10_000);
+  await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('searches every entity by title and remembers opened records', async () => {
+  await server.call('POST', '/api/v1/patient', { full_name: '王小美' });
+  await server.call('POST', '/api/v1/patient', { full_name: '李四' });
+  await server.call('POST', '/api/v1/doctor', { name: '王医生' });
+  const box = page.getByLabel('全局搜索…');
+  await box.fill('王');
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  await dropdown.getByText('王医生').waitFor();
+  await dropdown.getByText('王小美').waitFor();
+  assert.equal(await dropdown.getByText('李四').count(), 0);
+  await shot('shell-01-search');
+  await dropdown.getByText('王小美').click();
+  await page.waitForURL(/\/data\/patient\/[0-9a-f-]{36}$/);
+  await page.getByRole('button', { name: /^编\s*辑$/ }).waitFor();
+  await page.goto(`${base}/`);
+  await page.getByLabel('全局搜索…').click();
+  await page.locator('.ant-select-dropdown:visible').getByText('最近访问', { exact: true }).waitFor();
+  await page.locator('.ant-select-dropdown:visible').getByText('王小美').waitFor();
+});
+
+test('the bell shows a rule’s notification and marks it read', async () => {
+  // The rule ran for each patient created above (two unread).
+  await page.reload();
+  await page.locator('.tenon-bell-badge').getByText('2').waitFor();
+  await page.getByRole('button', { name: '通知' }).click();
+  const item = page.locator('.tenon-notification', { hasText: '李四' });
+  await item.getByText('新患者登记').waitFor();
+  await shot('shell-02-notifications');
+  await item.getByRole('button', { name: '标为已读' }).click();
+  await page.locator('.tenon-bell-badge').getByText('1').waitFor();
+  const unread = await server.call('GET', '/api/v1/notifications?unread=true');
+  assert.equal(unread.body.data.total, 1);
+});
+
+test('the schedule shows a booking on the resource’s day timeline', async () => {
+  const room = await server.call('POST', '/api/v1/resource', {
+    code: 'ROOM-1',
+    name: '一号诊室',
+    type: 'room',
+    capacity: 1,
+  });
+  assert.equal(room.status, 201, JSON.stringify(room.body));
+  const service = await server.call('POST', '/api/v1/meta/objects/service', {
+    name: 'consult',
+    label: label('面诊', 'Consultation'),
+    durationMinutes: 60,
+    resources: [{ type: 'room' }],
+  });
+  assert.equal(service.status, 201, JSON.stringify(service.body));
+  // Tomorrow 10:00 in the browser's time zone (Asia/Shanghai).
+  const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  const booked = await server.call('POST', '/api/v1/schedule/book', {
+    service: 'consult',
+    start: `${tomorrow}T10:00:00+08:00`,
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  await page.getByRole('menuitem', { name: '资源排程' }).click();
+  const row = page.locator('.tenon-timeline-row[data-resource="ROOM-1"]');
+  await row.getByText('一号诊室').waitFor();
+  assert.equal(await row.locator('.tenon-booking').count(), 0);
+  await page.getByRole('button', { name: '下一段' }).click();
+  await row.locator('.tenon-booking').waitFor();
+  const style = await row.locator('.tenon-booking').getAttribute('style');
+  // 10:00-11:00 of a 24-hour day: left 41.67 %, width 4.17 %.
+  assert.match(style ?? '', /left: 41\.66/);
+  await shot('shell-03-schedule');
+  await page.getByText('周', { exact: true }).click();
+  await row.locator('.tenon-booking').waitFor();
+});
