@@ -49,6 +49,11 @@ export type TestServer = {
     roles: string[];
     attributes?: Record<string, unknown>;
   }): Promise<string>;
+  /**
+   * A fresh access token of the administrator (`admin`) or of a user made by `userWith` (tokens expire
+   * after 15 minutes of the server's clock: tests that move an injected clock sign in again).
+   */
+  signInAs(username: string): Promise<string>;
   /** The same request with another user's token (null: no token at all). */
   callAs(
     token: string | null,
@@ -186,6 +191,10 @@ export async function createTestServer(
     },
     call: (method, url, body, headers) => request(adminToken, method, url, body, headers),
     callAs: request,
+    signInAs: (username) =>
+      username === 'admin'
+        ? signIn(admin.username, admin.password)
+        : signIn(uniqueName(username, tenant), `${username}-password-1`),
     async userWith(input) {
       const username = uniqueName(input.username, tenant);
       const password = `${input.username}-password-1`;
