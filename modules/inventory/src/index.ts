@@ -65,6 +65,11 @@ export {
   releaseReservationsIn,
 } from './services/release-reservation.service.ts';
 export { type ReserveInput, reserveStock, reserveStockIn } from './services/reserve-stock.service.ts';
+export {
+  DEFAULT_CHUNK,
+  revalueChunkIn,
+  runRevaluations,
+} from './services/revalue-stock.service.ts';
 export { reverseStockMove, reverseStockMoveIn } from './services/reverse-stock-move.service.ts';
 export {
   abcAnalysis,

@@ -103,5 +103,29 @@ export const inventoryMigrations: MigrationSet = {
             WHERE status = 'active' AND serial_id <> ${sql.lit(NIL)}::uuid`,
       ],
     },
+    {
+      id: 'inventory-0002-revaluation',
+      statements: (s) => [
+        sql`CREATE TABLE ${sql.id(s, 'inv_revaluation')} (
+          id uuid PRIMARY KEY,
+          item_id uuid NOT NULL,
+          company_id uuid NOT NULL,
+          from_date date NOT NULL,
+          cursor_date date,
+          cursor_seq bigint,
+          state jsonb,
+          entries_done integer NOT NULL DEFAULT 0,
+          corrections integer NOT NULL DEFAULT 0,
+          status text NOT NULL DEFAULT 'pending',
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_revaluation_pending')} ON ${sql.id(s, 'inv_revaluation')} (item_id, company_id)
+            WHERE status = 'pending'`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_correction')} ON ${sql.id(s, 'inv_ledger')} (source_id)
+            WHERE move_type = 'revaluation'`,
+        sql`CREATE INDEX ${sql.id('ix_inv_ledger_item_company')} ON ${sql.id(s, 'inv_ledger')} (item_id, company_id, posting_date, seq)`,
+      ],
+    },
   ],
 };

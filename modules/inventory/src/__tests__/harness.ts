@@ -18,6 +18,7 @@ export type Fixture = {
     moveType: 'receipt' | 'issue',
     postingDate: string,
     line: Record<string, string>,
+    extra?: Record<string, unknown>,
   ): Promise<unknown>;
 };
 
@@ -61,13 +62,14 @@ export async function inventoryFixture(
     (await create('item', { name: `Item ${++n}`, base_uom: pcs, standard_cost: '1.00', ...body }))
       .id as string;
   const schema = s.tenant.schemaName;
-  const post: Fixture['post'] = (key, moveType, postingDate, line) =>
+  const post: Fixture['post'] = (key, moveType, postingDate, line, extra = {}) =>
     postStockMove(s.db, schema, {
       idempotencyKey: key,
       moveType,
       warehouse,
       postingDate,
       lines: [line as never],
+      ...extra,
     });
   return { s, schema, company, warehouse, bins, create, item, post };
 }

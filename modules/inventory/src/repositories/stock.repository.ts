@@ -101,7 +101,7 @@ export async function openLayers(tx: Executor, schema: string, itemId: string, c
     unit_cost: string;
   }>(
     sql`SELECT seq::text AS seq, remaining, remaining_value, unit_cost FROM ${t(schema, 'inv_layer')}
-        WHERE item_id = ${itemId} AND company_id = ${companyId} AND remaining <> 0 ORDER BY seq`,
+        WHERE item_id = ${itemId} AND company_id = ${companyId} AND remaining <> 0 ORDER BY posting_date, seq`,
   );
   return rows.map((r) => ({
     seq: r.seq,

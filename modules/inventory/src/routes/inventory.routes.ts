@@ -12,6 +12,7 @@ import { DEFAULT_CUTOFFS } from '../domain/abc.ts';
 import type { Symbology } from '../domain/barcode.ts';
 import { InventoryErrors } from '../errors.ts';
 import { lookupScannedCode, renderLabel } from '../services/barcode-label.service.ts';
+import { listRevaluations, runRevaluations } from '../services/revalue-stock.service.ts';
 import {
   abcAnalysis,
   expiringLots,
@@ -173,6 +174,18 @@ export const inventoryRoutes: ModuleRoutes = (app, deps) => {
     if (hit && hit.entity !== 'item') requirePlatform(request, hit.entity, 'read');
     if (!hit) throw new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what: 'code', id: code });
     return send(reply, hit);
+  });
+
+  app.get(`${BASE}/revaluations`, async (request, reply) => {
+    const schema = readerOf(request, 'stock_move');
+    const status = oneOf(q(request), 'status', ['pending', 'done'] as const, 'pending');
+    return list(reply, await listRevaluations(deps.db, schema, status));
+  });
+
+  // Resumes pending revaluations (each chunk its own transaction); also runs after each back-dated posting.
+  app.post(`${BASE}/revaluations/run`, async (request, reply) => {
+    const schema = requirePlatform(request, 'stock_move', 'update').tenant.schemaName;
+    return send(reply, await runRevaluations(deps.db, schema));
   });
 
   reservationRoutes(app, deps, today);

@@ -17,6 +17,7 @@ import {
   loadLocations,
   loadWarehouse,
 } from '../repositories/master-data.repository.ts';
+import { enqueueRevaluation } from '../repositories/revaluation.repository.ts';
 import {
   addValuation,
   enqueueEvent,
@@ -28,6 +29,7 @@ import {
 } from '../repositories/stock.repository.ts';
 import { applyDeltas, type ValuedDelta } from './apply-deltas.ts';
 import { consumeReservation } from './reservation-helpers.ts';
+import { DEFAULT_CHUNK, revalueChunkIn, runRevaluations } from './revalue-stock.service.ts';
 
 export type PostMoveLine = {
   item: string;
@@ -53,9 +55,15 @@ export type PostMoveInput = {
   sourceType?: string | null;
   sourceId?: string | null;
   lines: PostMoveLine[];
+  /**
+   * Entries re-costed inside the posting's own transaction when it is back-dated (default
+   * DEFAULT_CHUNK); 0 leaves the whole revaluation to `runRevaluations`.
+   */
+  inlineRevaluation?: number;
 };
 
-export type PostMoveResult = { moveId: string; replayed: boolean };
+/** `revaluations`: jobs of this back-dated posting still pending after the inline chunk. */
+export type PostMoveResult = { moveId: string; replayed: boolean; revaluations?: string[] };
 
 const bad = (field: string, reason: string) =>
   new AppError(InventoryErrors.INVENTORY_BAD_INPUT, { field, reason });
@@ -200,13 +208,38 @@ export async function postStockMoveIn(
         await valueDeltas(tx, schema, { deltas, items, moveId, postingDate: input.postingDate, input });
     },
   });
+  const revaluations = input.moveType === 'transfer' ? [] : await revalueLater(tx, schema, input, deltas);
   await enqueueEvent(tx, schema, 'inventory.stock_move.posted', moveId, {
     moveType: input.moveType,
     warehouse: warehouse.id,
     postingDate: input.postingDate,
     lines: deltas.map((d) => ({ item: d.itemId, location: d.locationId, quantity: d.quantity.toFixed() })),
   });
-  return { moveId, replayed: false };
+  return { moveId, replayed: false, ...(revaluations.length > 0 ? { revaluations } : {}) };
+}
+
+/** Entries dated after this posting are re-costed: a job per item, its first chunk right here. */
+async function revalueLater(
+  tx: Executor,
+  schema: string,
+  input: PostMoveInput,
+  deltas: ValuedDelta[],
+): Promise<string[]> {
+  const keys = [...new Map(deltas.map((d) => [`${d.itemId}|${d.companyId}`, d])).values()].sort((a, b) =>
+    a.itemId < b.itemId ? -1 : 1,
+  );
+  const pending: string[] = [];
+  for (const d of keys) {
+    const job = await enqueueRevaluation(tx, schema, {
+      itemId: d.itemId,
+      companyId: d.companyId,
+      fromDate: input.postingDate,
+    });
+    if (!job) continue;
+    const inline = input.inlineRevaluation ?? DEFAULT_CHUNK;
+    if (inline === 0 || (await revalueChunkIn(tx, schema, job, inline)) === 'more') pending.push(job);
+  }
+  return pending;
 }
 
 /** Lines entered in another unit of their item, converted to base units (quantity and unit cost). */
@@ -300,6 +333,14 @@ async function valueDeltas(
 }
 
 /** Posts in its own transaction (retried after deadlocks and serialization failures). */
-export function postStockMove(db: Database, schema: string, input: PostMoveInput): Promise<PostMoveResult> {
-  return db.transaction((tx) => postStockMoveIn(tx, schema, input));
+export async function postStockMove(
+  db: Database,
+  schema: string,
+  input: PostMoveInput,
+): Promise<PostMoveResult> {
+  const result = await db.transaction((tx) => postStockMoveIn(tx, schema, input));
+  // A long revaluation goes on after the commit, chunk by chunk (resumable if stopped).
+  if (result.revaluations && input.inlineRevaluation !== 0)
+    await runRevaluations(db, schema, { jobs: result.revaluations });
+  return result;
 }

@@ -51,9 +51,11 @@ export async function reverseStockMoveIn(
     });
   }
   const { rows } = await tx.run<Row>(
-    sql`SELECT line_no, move_type, item_id, warehouse_id, company_id, location_id, lot_id, serial_id, quantity, value,
-          source_type, source_id
-        FROM ${sql.id(schema, 'inv_ledger')} WHERE move_id = ${input.moveId}::uuid ORDER BY seq`,
+    // A row's value includes the corrections revaluations appended for it.
+    sql`SELECT line_no, move_type, item_id, warehouse_id, company_id, location_id, lot_id, serial_id, quantity,
+          value + coalesce((SELECT sum(r.value) FROM ${sql.id(schema, 'inv_ledger')} r
+            WHERE r.move_type = 'revaluation' AND r.source_id = l.seq::text), 0) AS value, source_type, source_id
+        FROM ${sql.id(schema, 'inv_ledger')} l WHERE move_id = ${input.moveId}::uuid ORDER BY seq`,
   );
   const items = await loadItems(
     tx,
