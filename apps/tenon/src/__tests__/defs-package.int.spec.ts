@@ -239,6 +239,28 @@ describe('definition packages and demo data', () => {
     });
     const first = await counts();
     assert.deepEqual(first, { customer: 3, product: 3, sales_order: 1, sales_order_line: 2 });
+    // Kernel demo: two customer visits to plan; the demo order's review comes from the rule once the
+    // kernel delivers the order's creation event.
+    const processes = async () =>
+      (
+        await system.db.run<{ service: string }>(
+          sql`SELECT service FROM ${sql.id(tenant.schemaName, '_process')} ORDER BY service`,
+        )
+      ).rows.map((r) => r.service);
+    assert.deepEqual(await processes(), ['customer_visit', 'customer_visit']);
+    await system.kernel.start({
+      metamodels: system.metamodels,
+      actions: system.actions,
+      cron: false,
+      dispatchEveryMs: 0,
+      tenants: async () => [tenant],
+    });
+    try {
+      await system.kernel.dispatcher!.drain(tenant.schemaName);
+    } finally {
+      await system.kernel.stop();
+    }
+    assert.deepEqual(await processes(), ['customer_visit', 'customer_visit', 'order_review']);
     const versions = (await definitionsOf(tenant)).map((d) => [d.def.name, d.version]);
     assert.deepEqual(await loadDemo(system, name), { created: false });
     assert.deepEqual(await counts(), first);

@@ -4,6 +4,7 @@ import type { System } from '../boot.ts';
 import { ensureTenant } from '../boot.ts';
 import { demoDefinitions } from './demo-definitions.ts';
 import { loadInventoryDemo } from './inventory-demo.ts';
+import { loadKernelDemoDefinitions, loadKernelDemoRecords } from './kernel-demo.ts';
 
 export async function loadDemo(system: System, tenantName: string): Promise<{ created: boolean }> {
   const tenant = await ensureTenant(system, tenantName);
@@ -11,6 +12,7 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
   if (metamodel.find('customer')) return { created: false };
   await applyDefinitions(system.db, metamodel, demoDefinitions, { mode: 'create', user: 'demo' });
   system.metamodels.invalidate(tenant.name);
+  await loadKernelDemoDefinitions(system, tenant);
   metamodel = await system.metamodels.forTenant(tenant);
   const ctx = systemContext({
     db: system.db,
@@ -44,6 +46,7 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
       ],
     });
   });
+  await loadKernelDemoRecords(system, tenant, ctx);
   await loadInventoryDemo(system, tenant, ctx);
   return { created: true };
 }
