@@ -16,6 +16,7 @@ const Home = lazy(() => import('./pages/Home.tsx'));
 const EntityList = lazy(() => import('./pages/EntityList.tsx'));
 const RecordPage = lazy(() => import('./pages/RecordPage.tsx'));
 const Designer = lazy(() => import('./pages/Designer.tsx'));
+const DesignObjects = lazy(() => import('./pages/DesignObjects.tsx'));
 const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const Schedule = lazy(() => import('./pages/Schedule.tsx'));
 
@@ -58,6 +59,8 @@ export function App() {
                       <Route path="/data/:entity/:id" element={<RecordPage />} />
                       <Route path="/designer" element={<Designer />} />
                       <Route path="/designer/:entity" element={<Designer />} />
+                      <Route path="/designer/objects/:kind" element={<DesignObjects />} />
+                      <Route path="/designer/objects/:kind/:name" element={<DesignObjects />} />
                       <Route path="/tasks" element={<Tasks />} />
                       <Route path="/schedule" element={<Schedule />} />
                       <Route path="*" element={<Home />} />

@@ -1,5 +1,6 @@
 // @jsxRuntime automatic
 /** The header's search box: records of every readable entity by title (debounced), and recent items. */
+import { SearchOutlined } from '@ant-design/icons';
 import { AutoComplete, type AutoCompleteProps, Input } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -85,7 +86,12 @@ export function GlobalSearch({
         onPicked?.();
       }}
     >
-      <Input.Search aria-label={t('search.placeholder')} placeholder={t('search.placeholder')} allowClear />
+      <Input
+        aria-label={t('search.placeholder')}
+        placeholder={t('search.placeholder')}
+        prefix={<SearchOutlined />}
+        allowClear
+      />
     </AutoComplete>
   );
 }

@@ -1,5 +1,6 @@
 // @jsxRuntime automatic
 /** The header's bell: unread count (polled), the latest notifications, mark one read, open its record. */
+import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, List, Popover, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -73,9 +74,7 @@ export function NotificationBell() {
       onOpenChange={setOpen}
     >
       <Badge count={unread.data ?? 0} size="small" className="tenon-bell-badge">
-        <Button aria-label={t('notify.title')} shape="circle">
-          🔔
-        </Button>
+        <Button aria-label={t('notify.title')} shape="circle" icon={<BellOutlined />} />
       </Badge>
     </Popover>
   );

@@ -29,7 +29,21 @@ export function menuItems(nav: Navigation, lang: string, t: (k: string) => strin
     { key: '/tasks', label: t('shell.tasks') },
     { key: '/schedule', label: t('shell.schedule') },
     { key: 'data', label: t('shell.data'), children: data },
-    ...(nav.canDesign ? [{ key: '/designer', label: t('shell.designer') }] : []),
+    ...(nav.canDesign
+      ? [
+          {
+            key: 'design',
+            label: t('shell.designer'),
+            children: [
+              { key: '/designer', label: t('shell.entities') },
+              ...(['service', 'rule', 'resource_type'] as const).map((k) => ({
+                key: `/designer/objects/${k}`,
+                label: t(`objects.kinds.${k}`),
+              })),
+            ],
+          },
+        ]
+      : []),
   ];
 }
 
@@ -47,7 +61,9 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
     return null;
   }
   if (!nav.data) return <Spin style={{ margin: 48 }} />;
-  const selected = location.pathname.split('/').slice(0, 3).join('/') || '/';
+  const selected = location.pathname.startsWith('/designer/objects/')
+    ? location.pathname.split('/').slice(0, 4).join('/')
+    : location.pathname.split('/').slice(0, 3).join('/') || '/';
   const menu = (
     <Menu
       mode="inline"

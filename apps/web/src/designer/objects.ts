@@ -1,0 +1,109 @@
+/**
+ * Design objects other than entities (services, rules, resource types) through the meta objects API:
+ * list, save (create or update with If-Match, or only validate with `?dryRun=true`), delete, and the
+ * rule dry run against a sample event.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, api, type FieldError } from '../api/client.ts';
+import type { Label } from '../api/types.ts';
+
+export type ObjectKind = 'service' | 'rule' | 'resource_type';
+export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type'];
+
+export type Definition = { name?: string; label?: Label; condition?: string } & Record<string, unknown>;
+export type StoredObject = { kind: string; name: string; definition: Definition; version: number };
+
+export const objectKeys = {
+  list: (kind: string) => ['meta-objects', kind] as const,
+};
+
+export function useObjects(kind: ObjectKind) {
+  return useQuery({
+    queryKey: objectKeys.list(kind),
+    queryFn: async () => (await api<{ items: StoredObject[] }>(`/api/v1/meta/objects/${kind}`)).items,
+  });
+}
+
+/** A new object's starting point: the smallest definition each kind accepts. */
+export function templateOf(kind: ObjectKind): Definition {
+  const label = { 'zh-CN': '', en: '' };
+  if (kind === 'rule') {
+    return {
+      label,
+      event: { topic: 'record.created', entity: '' },
+      condition: '',
+      instructions: [{ do: 'notify', role: 'admin', title: { 'zh-CN': '', en: '' } }],
+    };
+  }
+  if (kind === 'resource_type') return { name: '', label, category: 'equipment' };
+  return { label, durationMinutes: 30, priority: 50, form: [] };
+}
+
+/** Creates or updates (`existing` = the stored version); `dryRun` validates only. */
+export function saveObject(input: {
+  kind: ObjectKind;
+  definition: Definition;
+  existing: StoredObject | null;
+  dryRun?: boolean;
+}): Promise<StoredObject> {
+  const query = input.dryRun ? '?dryRun=true' : '';
+  if (input.existing) {
+    return api<StoredObject>(`/api/v1/meta/objects/${input.kind}/${input.existing.name}${query}`, {
+      method: 'PUT',
+      body: input.definition,
+      headers: { 'if-match': `"${input.existing.version}"` },
+    });
+  }
+  return api<StoredObject>(`/api/v1/meta/objects/${input.kind}${query}`, {
+    method: 'POST',
+    body: input.definition,
+  });
+}
+
+export function deleteObject(kind: ObjectKind, existing: StoredObject): Promise<unknown> {
+  return api(`/api/v1/meta/objects/${kind}/${existing.name}`, {
+    method: 'DELETE',
+    headers: { 'if-match': `"${existing.version}"` },
+  });
+}
+
+/** The server's check of a definition: no errors, or the field errors it would refuse with. */
+export async function checkObject(input: {
+  kind: ObjectKind;
+  definition: Definition;
+  existing: StoredObject | null;
+}): Promise<FieldError[]> {
+  try {
+    await saveObject({ ...input, dryRun: true });
+    return [];
+  } catch (err) {
+    if (err instanceof ApiError) {
+      return err.details.length ? err.details : [{ field: '', code: err.code, message: err.message }];
+    }
+    throw err;
+  }
+}
+
+/** Errors at `path` or below it (`condition`, `instructions.0.value`). */
+export function errorsAt(errors: FieldError[], path: string): FieldError[] {
+  return errors.filter((e) => e.field === path || e.field.startsWith(`${path}.`));
+}
+
+export type DryRunResult = {
+  matched: boolean;
+  condition: boolean | 'error';
+  conditionError?: string;
+  instructions: Record<string, unknown>[];
+};
+
+/** Evaluates a rule (not saved yet) against a sample record; writes nothing. */
+export function dryRun(definition: Definition, record: Record<string, unknown>): Promise<DryRunResult> {
+  const event = (definition.event ?? {}) as { topic?: string; entity?: string };
+  return api<DryRunResult>('/api/v1/rules/dry-run', {
+    method: 'POST',
+    body: {
+      rule: definition,
+      event: { topic: event.topic ?? 'record.created', entity: event.entity, record },
+    },
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The designer for services and rules in a real browser: a service with a Chinese label, a rule whose
+ * CEL condition is checked by the server as it is typed (an error, then valid), test-run against two
+ * sample records (matched, not matched), saved and readable through the API.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../packages/server/src/testing.ts';
+import { ARTIFACTS, openBrowser, signIn, startConsoleServer } from './browser.ts';
+
+let server: TestServer;
+let base: string;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+before(async () => {
+  ({ server, base } = await startConsoleServer());
+  browser = await openBrowser();
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(10_000);
+  await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
+});
+
+// The page as the test left it, for a failing run's artefacts.
+afterEach(async (t) => {
+  await page
+    ?.screenshot({ path: join(ARTIFACTS, `last-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true })
+    .catch(() => {});
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('creates a service with a Chinese label', async () => {
+  await page.getByRole('menuitem', { name: '设计器' }).click();
+  await page.getByRole('menuitem', { name: '服务' }).click();
+  await page.waitForURL(/\/designer\/objects\/service$/);
+  await page.locator('#object-label-zh').fill('测体温');
+  await page.locator('#object-label-en').fill('Temperature check');
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/designer\/objects\/service\/[a-z_]+$/);
+  await page.locator('.ant-list-item', { hasText: '测体温' }).waitFor();
+  const services = await server.call('GET', '/api/v1/meta/objects/service');
+  assert.equal(services.body.data.items.length, 1);
+  assert.equal(services.body.data.items[0].definition.label.en, 'Temperature check');
+});
+
+test('checks a rule’s CEL condition as it is typed and test-runs it', async () => {
+  await page.getByRole('tab', { name: '规则' }).click();
+  await page.waitForURL(/\/designer\/objects\/rule$/);
+  await page.locator('#object-json').fill(
+    JSON.stringify({
+      name: 'wang_notice',
+      label: { 'zh-CN': '王姓患者提醒', en: 'Wang notice' },
+      event: { topic: 'record.created', entity: 'patient' },
+      instructions: [{ do: 'notify', role: 'admin', title: { 'zh-CN': '新王姓患者', en: 'New Wang' } }],
+    }),
+  );
+  const condition = page.locator('#object-condition');
+  await condition.fill('record.full_name.startsWith(');
+  await page.locator('.tenon-cel-status .ant-typography-danger').first().waitFor();
+  await condition.fill('record.no_such_field == "x"');
+  await page.locator('.tenon-cel-status .ant-typography-danger').first().waitFor();
+  await condition.fill('record.full_name.startsWith("王")');
+  await page.locator('.tenon-cel-status').getByText('表达式有效').waitFor();
+  await shot('objects-01-rule');
+
+  const sample = page.getByLabel('示例记录（JSON）');
+  await sample.fill('{"full_name": "王小美"}');
+  await page.locator('.tenon-run').click();
+  await page.locator('.tenon-test-result').getByText('将执行').waitFor();
+  await sample.fill('{"full_name": "李四"}');
+  await page.locator('.tenon-run').click();
+  await page.locator('.tenon-test-result').getByText('不会执行').waitFor();
+  await shot('objects-02-test-run');
+
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/designer\/objects\/rule\/wang_notice$/);
+  const rule = await server.call('GET', '/api/v1/meta/objects/rule/wang_notice');
+  assert.equal(rule.status, 200);
+  assert.equal(rule.body.data.definition.condition, 'record.full_name.startsWith("王")');
+});
