@@ -98,6 +98,25 @@ describe('Milk-Run, task lists and refusals', () => {
     const after = await f.s.callAs(clerk, 'GET', '/api/v1/tasks?list=available');
     assert.equal(after.body.data.items.filter((t: { recordId: string }) => t.recordId === asn.id).length, 0);
     assert.ok(after.body.data.items.some((t: { service: string }) => t.service === 'wms_putaway'));
+    const board = await f.s.call('GET', `/api/v1/wms/board?warehouse=${f.warehouse}`);
+    assert.equal(board.status, 200, JSON.stringify(board.body));
+    assert.ok(board.body.data.tasks.wms_putaway.READY >= 1);
+    assert.equal(board.body.data.tasks.wms_receive.READY ?? 0, 0);
+    assert.equal((await f.s.call('GET', '/api/v1/wms/board?warehouse=x')).status, 400);
+  });
+
+  it('cancelling a submitted ASN cancels its receive task', async () => {
+    const asn = await f.create('asn', {
+      supplier: f.supplier,
+      warehouse: f.warehouse,
+      expected_date: '2026-12-01',
+      lines: [{ item: f.items[1]!.id, quantity: '3' }],
+    });
+    const submitted = await f.act('asn', asn.id, 'submit');
+    assert.equal((await f.act('asn', asn.id, 'cancel')).status, 'cancelled');
+    const task = (await f.s.call('GET', `/api/v1/processes/${submitted.process_id}`)).body.data;
+    assert.equal(task.state, 'TERMINATED');
+    assert.equal(task.exitReason, 'cancelled');
   });
 
   it('refuses bad input with a coded 4xx and writes nothing', async () => {

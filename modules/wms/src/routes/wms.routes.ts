@@ -2,13 +2,14 @@
  * The warehouse's own endpoints (beside the generated record API and the declared actions):
  * waving orders by a rule, the documents as PDF, the scanner's next pick, and the supplier portal.
  */
-import { AppError } from '@tenon/core';
+import { AppError, isUuid } from '@tenon/core';
 import { createRecordIn, requireAccess, SYSTEM_ACCESS } from '@tenon/design';
 import { authOf, type ModuleRoutes, recordContext, send } from '@tenon/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deliveryNotePdf, packingListPdf, routeSheetPdf } from '../documents/wms-documents.ts';
 import { WmsErrors } from '../domain/errors.ts';
 import type { WaveRule } from '../domain/waves.ts';
+import { warehouseBoard } from '../services/board.service.ts';
 import { createWaves } from '../services/create-waves.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
 import { vmiPositions } from '../services/portal.service.ts';
@@ -79,6 +80,14 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
     const ctx = await recordContext(deps, request);
     requireAccess(ctx.access, 'pick_list', 'read');
     return send(reply, await nextPick(deps.db, ctx.metamodel.tenant.schemaName, request.params.id));
+  });
+
+  app.get<{ Querystring: { warehouse?: string } }>('/api/v1/wms/board', async (request, reply) => {
+    const ctx = await recordContext(deps, request);
+    requireAccess(ctx.access, 'wave', 'read');
+    const warehouse = request.query.warehouse;
+    if (!warehouse || !isUuid(warehouse)) throw bad('warehouse', 'must be an id');
+    return send(reply, await warehouseBoard(deps.db, ctx.metamodel.tenant.schemaName, warehouse));
   });
 
   app.get('/api/v1/wms/portal/vmi', async (request, reply) => {

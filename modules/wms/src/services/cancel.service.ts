@@ -1,11 +1,13 @@
 /** Cancelling an ASN before receiving, or a delivery order before picking (its reservations released). */
 import { sql } from '@tenon/db';
-import type { RecordData } from '@tenon/design';
+import type { CompiledEntity, RecordData } from '@tenon/design';
 import { releaseReservationsIn } from '@tenon/inventory';
 import { patchIn, reload, requireStatus, type Scope, t } from './records.ts';
+import { cancelTask } from './tasks.ts';
 
-export async function cancelAsn(s: Scope, _entity: unknown, asn: RecordData): Promise<RecordData> {
+export async function cancelAsn(s: Scope, entity: CompiledEntity, asn: RecordData): Promise<RecordData> {
   requireStatus('asn', asn, ['draft', 'submitted'], 'cancel');
+  await cancelTask(s.tx, s.ctx, entity, asn.process_id as string | null);
   await patchIn(s, 'asn', asn.id as string, { status: 'cancelled' });
   return reload(s, 'asn', asn.id as string);
 }

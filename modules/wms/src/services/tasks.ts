@@ -60,12 +60,21 @@ export const wmsServices = [
   },
 ].map((definition) => ({ kind: 'service', definition }));
 
+/** The tenant's service definitions, read once per transaction (a wave opens many tasks). */
+const servicesOf = new WeakMap<object, Promise<ReadonlyMap<string, ServiceDef>>>();
+
 async function kernelEnv(tx: Executor, ctx: RecordContext, entity: CompiledEntity): Promise<KernelEnv> {
   const tenant = entity.tenant;
-  const objects = await loadObjects(tx, tenant.schemaName, 'service');
+  let services = servicesOf.get(tx);
+  if (!services) {
+    services = loadObjects(tx, tenant.schemaName, 'service').then(
+      (objects) => new Map(objects.map((o) => [o.name, o.definition as unknown as ServiceDef])),
+    );
+    servicesOf.set(tx, services);
+  }
   const definitions: TenantKernelDefinitions = {
     tenant,
-    services: new Map(objects.map((o) => [o.name, o.definition as unknown as ServiceDef])),
+    services: await services,
     resourceTypes: new Map(),
     rules: [],
   };
@@ -111,4 +120,21 @@ export async function finishTask(
     await step('start', operator);
   }
   await step('complete');
+}
+
+/** Cancels a task whose record was cancelled. */
+export async function cancelTask(
+  tx: Executor,
+  ctx: RecordContext,
+  entity: CompiledEntity,
+  pid: string | null | undefined,
+): Promise<void> {
+  if (!pid) return;
+  const p = await getProcess(tx, entity.tenant.schemaName, pid);
+  if (!p || p.state === 'TERMINATED') return;
+  await transitionProcess(tx as Tx, await kernelEnv(tx, ctx, entity), {
+    pid,
+    transition: 'cancel',
+    cascade: true,
+  });
 }
