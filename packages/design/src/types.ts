@@ -68,6 +68,11 @@ export type FieldDef = {
   expression?: string;
   resultKind?: FormulaResult;
   sequence?: SequenceSpec;
+  /**
+   * json fields: a JSON Schema their values must match (validated with the record, shown in OpenAPI
+   * and used by the console's client-side validation). At most 20,000 characters.
+   */
+  jsonSchema?: Record<string, unknown>;
   readOnly?: boolean;
   hidden?: boolean;
   /** Written only by declared actions (e.g. a document's status); read-only to plain CRUD. */

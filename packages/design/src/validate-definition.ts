@@ -61,6 +61,7 @@ const FIELD_KEYS = new Set([
   'expression',
   'resultKind',
   'sequence',
+  'jsonSchema',
   'readOnly',
   'hidden',
   'actionOwned',

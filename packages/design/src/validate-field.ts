@@ -13,6 +13,7 @@ import { columnTypeOf } from './ddl/physical.ts';
 import { exprVariablesOf } from './expr-types.ts';
 import { createExprEnv, ExprError } from './expressions/cel.ts';
 import type { DefinitionLookup } from './resolve.ts';
+import { jsonSchemaProblem } from './schema/validate-record.ts';
 import { parseSequencePattern } from './sequence-pattern.ts';
 import type { EntityDef, FieldDef } from './types.ts';
 
@@ -165,6 +166,11 @@ export function checkField(f: FieldDef, path: string, { def, all, ctx, errors }:
         .filter((x) => x.kind !== 'children' && x.kind !== 'multi_link');
       const result = checkFormula(before, f.expression);
       if (!result.valid) bad('expression', 'invalid_expression', result.error);
+      break;
+    }
+    case 'json': {
+      const problem = f.jsonSchema === undefined ? null : jsonSchemaProblem(f.jsonSchema);
+      if (problem) bad('jsonSchema', 'invalid', `jsonSchema ${problem}`);
       break;
     }
     case 'sequence': {

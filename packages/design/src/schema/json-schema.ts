@@ -68,7 +68,7 @@ function valueSchema(field: FieldDef, lookup: EntityLookup, mode: SchemaMode): J
         maxItems: 1000,
       };
     case 'json':
-      return { ...base };
+      return { ...(field.jsonSchema ?? {}), ...base };
     case 'formula':
       switch (field.resultKind ?? 'string') {
         case 'decimal':

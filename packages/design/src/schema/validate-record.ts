@@ -15,6 +15,7 @@ import {
   parseDecimal,
 } from '@tenon/core';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { unsafePattern } from '../expressions/sandbox.ts';
 import type { EntityDef, FieldDef } from '../types.ts';
 import { type EntityLookup, isWritable, recordSchema } from './json-schema.ts';
 
@@ -23,6 +24,42 @@ ajv.addFormat('date', { type: 'string', validate: (s: string) => isBusinessDate(
 ajv.addFormat('date-time', { type: 'string', validate: (s: string) => isInstant(s) });
 ajv.addFormat('time', { type: 'string', validate: (s: string) => isTimeOfDay(s) });
 ajv.addFormat('uuid', { type: 'string', validate: (s: string) => isUuid(s) });
+
+/** Why a json field's JSON Schema cannot be used (null: it compiles). */
+export function jsonSchemaProblem(schema: unknown): string | null {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return 'must be an object';
+  if (JSON.stringify(schema).length > MAX_JSON_SCHEMA_CHARS) {
+    return `must be at most ${MAX_JSON_SCHEMA_CHARS} characters of JSON`;
+  }
+  if ('$id' in schema || '$ref' in schema || '$schema' in schema) return 'must not use $id, $ref or $schema';
+  const risky = patternsOf(schema)
+    .map((p) => unsafePattern(p))
+    .find((why) => why !== null);
+  if (risky) return `has a pattern that is not allowed: ${risky}`;
+  try {
+    ajv.compile(schema);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const MAX_JSON_SCHEMA_CHARS = 20_000;
+
+/** Every regular expression of a schema (`pattern` values, `patternProperties` keys), at any depth. */
+function patternsOf(schema: unknown, out: string[] = []): string[] {
+  if (Array.isArray(schema)) for (const item of schema) patternsOf(item, out);
+  else if (typeof schema === 'object' && schema !== null) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'pattern' && typeof value === 'string') out.push(value);
+      if (key === 'patternProperties' && typeof value === 'object' && value !== null) {
+        out.push(...Object.keys(value));
+      }
+      patternsOf(value, out);
+    }
+  }
+  return out;
+}
 
 type Messages = Record<string, { 'zh-CN': string; en: string }>;
 
