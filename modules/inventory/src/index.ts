@@ -4,14 +4,17 @@
  */
 import { defineModule } from '@tenon/design';
 import { registerCountActions } from './actions/count-session.actions.ts';
+import { registerExpiryScanActions } from './actions/expiry-scan.actions.ts';
 import { registerItemActions } from './actions/item.actions.ts';
 import { registerStockMoveActions } from './actions/stock-move.actions.ts';
 import { countLineEntity, countSessionEntity } from './entities/count-session.entity.ts';
+import { expiryScanEntity } from './entities/expiry-scan.entity.ts';
 import { itemCategoryEntity, itemEntity } from './entities/item.entity.ts';
 import { lotEntity, reorderRuleEntity, serialEntity } from './entities/lot.entity.ts';
 import { stockMoveEntity, stockMoveLineEntity } from './entities/stock-move.entity.ts';
 import { uomConversionEntity, uomEntity } from './entities/uom.entity.ts';
 import { locationEntity, warehouseEntity } from './entities/warehouse.entity.ts';
+import { expiryObjects } from './expiry-objects.ts';
 import { inventoryMigrations } from './migrations.ts';
 
 export const inventoryEntities = [
@@ -28,6 +31,7 @@ export const inventoryEntities = [
   stockMoveLineEntity,
   countSessionEntity,
   countLineEntity,
+  expiryScanEntity,
 ];
 
 export const inventoryModule = defineModule({
@@ -38,12 +42,15 @@ export const inventoryModule = defineModule({
     registerStockMoveActions(registry);
     registerItemActions(registry);
     registerCountActions(registry);
+    registerExpiryScanActions(registry);
   },
+  objects: expiryObjects,
 });
 
 export { classifyAbc } from './domain/abc.ts';
 export { isValidEan13 } from './domain/barcode.ts';
 export { InventoryErrors } from './errors.ts';
+export { EXPIRY_ROLE, EXPIRY_SERVICE } from './expiry-objects.ts';
 export { inventoryRoutes } from './routes/inventory.routes.ts';
 export {
   type LabelInput,
@@ -52,6 +59,7 @@ export {
   type ScanHit,
 } from './services/barcode-label.service.ts';
 export { checkInventory, type Drift } from './services/check-inventory.service.ts';
+export { createExpiryTasksIn } from './services/create-expiry-tasks.service.ts';
 export { inventoryCheckCommand } from './services/inventory-check-command.ts';
 export {
   type PostMoveInput,

@@ -23,9 +23,17 @@ export type Fixture = {
 };
 
 export async function inventoryFixture(
-  options: { allowNegative?: boolean; poolSize?: number } = {},
+  options: {
+    allowNegative?: boolean;
+    poolSize?: number;
+    server?: Omit<Parameters<typeof createTestServer>[0], 'modules' | 'routes'>;
+  } = {},
 ): Promise<Fixture> {
-  const s = await createTestServer({ modules: [orgModule, inventoryModule], routes: [inventoryRoutes] });
+  const s = await createTestServer({
+    ...options.server,
+    modules: [orgModule, inventoryModule],
+    routes: [inventoryRoutes],
+  });
   const create = async (entity: string, body: Record<string, unknown>) => {
     const r = await s.call('POST', `/api/v1/${entity}`, body);
     assert.equal(r.status, 201, `${entity}: ${JSON.stringify(r.body)}`);
