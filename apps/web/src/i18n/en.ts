@@ -130,7 +130,6 @@ export const en: Shape<typeof zhCN> = {
     due: 'Due',
     role: 'Role',
     urgent: 'Urgent',
-    arrived: 'New task: {{name}}',
   },
   schedule: {
     title: 'Resource schedule',
@@ -149,7 +148,6 @@ export const en: Shape<typeof zhCN> = {
     title: 'Notifications',
     empty: 'No notifications',
     markRead: 'Mark read',
-    unread: 'Unread',
   },
   search: {
     placeholder: 'Search everywhere…',

@@ -120,7 +120,6 @@ export const zhCN = {
     due: '截止',
     role: '角色',
     urgent: '紧急',
-    arrived: '新任务：{{name}}',
   },
   schedule: {
     title: '资源排程',
@@ -139,7 +138,6 @@ export const zhCN = {
     title: '通知',
     empty: '暂无通知',
     markRead: '标为已读',
-    unread: '未读',
   },
   search: {
     placeholder: '全局搜索…',
