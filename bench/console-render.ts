@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npx tsx bench/console-render.ts`: how long the generated list takes to show a 50-row page after its
  * data has arrived, in Debian's Chromium (headless) against a real server on PGlite. An entity of nine
