@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
+import { formLayoutRoutes } from './routes/form-layouts.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   scheduleRoutes(app, deps);
   taskRoutes(app, deps);
   taskDetailRoutes(app, deps);
+  formLayoutRoutes(app, deps);
   liveRoutes(app, deps);
   for (const routes of options.routes ?? []) await routes(app, deps);
   recordRoutes(app, deps);
