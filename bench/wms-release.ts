@@ -3,7 +3,8 @@
  * (the domain alone is `npm run bench -- wms`). 1,000 delivery orders x 5 lines, reserved through
  * inventory, waved by one rule, then released into batch pick lists of 20 orders with routes: the
  * release reads the reservations and bin stock, builds and routes the lists, writes the pick lists
- * and their lines and opens one kernel task per list, in one transaction.
+ * and their lines and opens one kernel task per list, in one transaction. Wall time and this
+ * process's CPU time (with PGlite that includes the database) are printed, with the load average.
  *
  *   TEST_DATABASE_URL    PostgreSQL (default: PGlite in memory, as the tests)
  *   BENCH_WMS_ORDERS     orders (default 1000), 5 lines each
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     );
 
     let t = performance.now();
+    let cpu = process.cpuUsage();
     const waved = await s.call('POST', '/api/v1/wms/waves', {
       warehouse,
       rule: { groupBy: ['carrier'], maxOrders: ORDERS },
@@ -95,11 +97,15 @@ async function main(): Promise<void> {
     });
     assert.equal(waved.status, 201, JSON.stringify(waved.body));
     const waveMs = performance.now() - t;
+    const waveCpu = process.cpuUsage(cpu);
     const wave = waved.body.data.waves[0];
     t = performance.now();
+    cpu = process.cpuUsage();
     const released = await s.call('POST', `/api/v1/wave/${wave.id}/release`, {});
     assert.equal(released.status, 200, JSON.stringify(released.body));
     const releaseMs = performance.now() - t;
+    const releaseCpu = process.cpuUsage(cpu);
+    const ms = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
     const { rows } = await s.db.query<{ lists: string; lines: string }>(
       `SELECT count(DISTINCT parent_id)::text AS lists, count(*)::text AS lines FROM "${schema}".pick_list_line`,
     );
@@ -111,7 +117,10 @@ async function main(): Promise<void> {
         database: db,
         orders: ORDERS,
         waveMs: Math.round(waveMs),
+        waveCpuMs: ms(waveCpu),
         releaseMs: Math.round(releaseMs),
+        releaseCpuMs: ms(releaseCpu),
+        loadAverage: (await import('node:os')).loadavg()[0]!.toFixed(1),
         lists: Number(rows[0]!.lists),
         pickLines: Number(rows[0]!.lines),
         routeLength: w.route_length,

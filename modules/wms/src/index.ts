@@ -7,13 +7,14 @@
 import { defineModule } from '@tenon/design';
 import { registerWmsActions } from './actions/wms.actions.ts';
 import { wmsEntities } from './entities/index.ts';
+import { runWavePlanRule } from './services/run-wave-plan.service.ts';
 import { wmsServices } from './services/tasks.ts';
 
 export const wmsModule = defineModule({
   name: 'wms',
   entities: wmsEntities,
   registerActions: registerWmsActions,
-  objects: wmsServices,
+  objects: [...wmsServices, runWavePlanRule],
 });
 
 export * from './domain/errors.ts';

@@ -21,8 +21,14 @@ export type WmsFixture = {
   list(entity: string, query?: string): Promise<JsonBody[]>;
 };
 
-export async function wmsFixture(): Promise<WmsFixture> {
-  const s = await createTestServer({ modules: [orgModule, inventoryModule, wmsModule], routes: [wmsRoutes] });
+export async function wmsFixture(
+  server: Omit<Parameters<typeof createTestServer>[0] & object, 'modules' | 'routes'> = {},
+): Promise<WmsFixture> {
+  const s = await createTestServer({
+    ...server,
+    modules: [orgModule, inventoryModule, wmsModule],
+    routes: [wmsRoutes],
+  });
   const create = async (entity: string, body: Record<string, unknown>) => {
     const r = await s.call('POST', `/api/v1/${entity}`, body);
     assert.equal(r.status, 201, `${entity}: ${JSON.stringify(r.body)}`);

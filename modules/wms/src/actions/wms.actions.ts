@@ -9,6 +9,7 @@ import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
 import { scopeOf } from '../services/records.ts';
 import { releaseWave } from '../services/release-wave.service.ts';
 import { reserveDelivery } from '../services/reserve-delivery.service.ts';
+import { runWavePlan } from '../services/run-wave-plan.service.ts';
 import { submitAsn } from '../services/submit-asn.service.ts';
 
 export function registerWmsActions(registry: ActionRegistry): void {
@@ -38,6 +39,9 @@ export function registerWmsActions(registry: ActionRegistry): void {
   );
   registry.register('delivery_order', 'cancel', ({ tx, ctx, record }) =>
     cancelDelivery(scopeOf(tx, ctx), record),
+  );
+  registry.register('wave_plan', 'run', ({ tx, ctx, entity, record }) =>
+    runWavePlan(scopeOf(tx, ctx), entity, record),
   );
   registry.register('wave', 'release', ({ tx, ctx, entity, record }) =>
     releaseWave(scopeOf(tx, ctx), entity, record),

@@ -13,6 +13,7 @@ import {
   pickListLineEntity,
   shipmentEntity,
   waveEntity,
+  wavePlanEntity,
 } from './outbound.entity.ts';
 import { milkRunEntity, milkRunRouteEntity, milkRunStopEntity, vmiAgreementEntity } from './supply.entity.ts';
 
@@ -24,6 +25,7 @@ export const wmsEntities = [
   receiptEntity,
   putawayTaskEntity,
   waveEntity,
+  wavePlanEntity,
   deliveryOrderEntity,
   deliveryOrderLineEntity,
   pickListEntity,

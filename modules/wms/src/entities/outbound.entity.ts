@@ -1,6 +1,13 @@
 /** Outbound: delivery orders, waves, pick lists, cartons and shipments. */
 import { action, field, label, linkTo, number, options, qty, status } from './fields.ts';
 
+const PICK_KINDS: [string, string, string][] = [
+  ['order', '按单拣货', 'By order'],
+  ['batch', '批量拣货', 'Batch'],
+  ['cluster', '分播拣货', 'Cluster'],
+  ['zone', '分区拣货', 'Zone'],
+];
+
 export const deliveryOrderEntity = {
   name: 'delivery_order',
   label: label('发货单', 'Delivery order'),
@@ -86,6 +93,41 @@ export const waveEntity = {
       ['planned', '已计划', 'Planned'],
       ['released', '已释放', 'Released'],
       ['picked', '已拣完', 'Picked'],
+    ]),
+  ],
+};
+
+/**
+ * A waving run: the wave rule applied to the warehouse's reserved orders, by hand or at fixed times
+ * (a cron rule creates one; the module's rule `wms_run_wave_plan` runs it). With `auto_release` the
+ * new waves are released into pick lists at once.
+ */
+export const wavePlanEntity = {
+  name: 'wave_plan',
+  label: label('组波计划', 'Wave plan'),
+  module: 'wms',
+  titleField: 'number',
+  actions: [action('run', '执行组波', 'Run')],
+  fields: [
+    number('WP-{YYYY}{MM}{DD}-{SEQ:3}'),
+    linkTo('warehouse', 'warehouse', '仓库', 'Warehouse', { required: true }),
+    field('group_by', 'string', '分组依据', 'Group by', {
+      default: 'carrier',
+      maxLength: 60,
+      description: 'carrier, route, priority, cutoff (comma-separated)',
+    }),
+    field('window_minutes', 'integer', '截单时间窗（分钟）', 'Cut-off window (min)', { min: 1 }),
+    field('max_orders', 'integer', '每波最多订单', 'Max orders per wave', { min: 1 }),
+    field('max_lines', 'integer', '每波最多行数', 'Max lines per wave', { min: 1 }),
+    field('horizon_minutes', 'integer', '展望期（分钟）', 'Horizon (min)', { min: 1 }),
+    options('pick_kind', '拣货方式', 'Picking', PICK_KINDS, { default: 'batch' }),
+    field('orders_per_list', 'integer', '每单拣货订单数', 'Orders per list', { min: 1 }),
+    field('auto_release', 'boolean', '自动释放', 'Release at once', { default: false }),
+    field('waves_created', 'integer', '生成波次数', 'Waves created', { actionOwned: true }),
+    field('orders_deferred', 'integer', '延后订单数', 'Orders deferred', { actionOwned: true }),
+    status([
+      ['open', '待执行', 'Open'],
+      ['done', '已执行', 'Done'],
     ]),
   ],
 };
