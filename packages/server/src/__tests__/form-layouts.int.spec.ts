@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { consoleModule } from '../routes/form-layouts.routes.ts';
 import { createTestServer, type TestServer } from '../testing.ts';
 
 const label = (en: string, zh = en) => ({ 'zh-CN': zh, en });
@@ -24,7 +25,7 @@ describe('form layouts', () => {
   };
 
   before(async () => {
-    s = await createTestServer();
+    s = await createTestServer({ modules: [consoleModule] });
     await s.define([
       {
         name: 'patient',

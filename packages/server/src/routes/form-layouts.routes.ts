@@ -1,7 +1,8 @@
 /**
  * Form layouts: how an entity's generated form and detail group their fields (sections or tabs, and
  * columns), a design object of kind `form` named after its entity, saved through
- * `/api/v1/meta/objects/form` like any other kind. `GET /api/v1/forms/:entity` answers the layout to
+ * `/api/v1/meta/objects/form` like any other kind once the composition root installs `consoleModule`.
+ * `GET /api/v1/forms/:entity` answers the layout to
  * every user who may read the entity (null when there is none), since the console needs it outside the
  * designer. Fields the layout leaves out are shown after its sections.
  *
@@ -11,7 +12,7 @@
  * ```
  */
 import { AppError, type FieldError } from '@tenon/core';
-import { loadObjects, MetaErrors, type ObjectKind } from '@tenon/design';
+import { defineModule, loadObjects, MetaErrors, type ObjectKind } from '@tenon/design';
 import type { FastifyInstance } from 'fastify';
 import { authOf, metamodelOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
@@ -81,9 +82,14 @@ export const formLayoutKind: ObjectKind = {
   },
 };
 
-export function formLayoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  deps.objectKinds.register(formLayoutKind);
+/** The console's design-object kinds, installed like a module by the composition root. */
+export const consoleModule = defineModule({
+  name: 'console',
+  entities: [],
+  objectKinds: [formLayoutKind],
+});
 
+export function formLayoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Params: { entity: string } }>('/api/v1/forms/:entity', async (request, reply) => {
     const { entity } = request.params;
     const metamodel = await metamodelOf(deps, request);
