@@ -3,7 +3,7 @@
  * (validators, formulas, numbering patterns, the physical table). Invalidated when definitions change.
  */
 import { AppError } from '@tenon/core';
-import type { Database, Tenant } from '@tenon/db';
+import type { Database, Executor, Tenant } from '@tenon/db';
 import { type TableModel, tableModelOf } from './ddl/physical.ts';
 import { MetaErrors } from './errors.ts';
 import { exprVariablesOf } from './expr-types.ts';
@@ -153,5 +153,13 @@ export class MetamodelCache {
 
   invalidate(tenantName: string): void {
     this.cache.delete(tenantName);
+  }
+
+  /**
+   * The tenant's metamodel read through `ex` (a transaction that must not wait for the cache's own
+   * load), with this cache's options (the field cipher); the result is not cached.
+   */
+  async readThrough(ex: Executor, tenant: Tenant): Promise<TenantMetamodel> {
+    return buildMetamodel(tenant, await loadDefinitions(ex, tenant.schemaName), this.options);
   }
 }

@@ -6,13 +6,7 @@
  */
 import type { Tx } from '@tenon/db';
 import { findTenant } from '@tenon/db';
-import {
-  buildMetamodel,
-  loadDefinitions,
-  loadObjects,
-  type MetamodelCache,
-  type TenantMetamodel,
-} from '@tenon/design';
+import { loadObjects, type MetamodelCache, type TenantMetamodel } from '@tenon/design';
 import type { KernelDefinitions, TenantKernelDefinitions } from '../definitions/kernel-definitions.ts';
 import type { ResourceTypeDef, ServiceDef } from '../types.ts';
 
@@ -40,8 +34,8 @@ export async function tenantContext(
   if (!tenant) return null;
   let metamodel = await ifSettled(caches.metamodels.forTenant(tenant));
   if (metamodel === MISS) {
-    // Cold: built without the field cipher (a rule writing an encrypted field is refused on this path).
-    metamodel = buildMetamodel(tenant, await loadDefinitions(tx, tenant.schemaName));
+    // Cold: read through the delivery transaction, with the cache's options (the field cipher).
+    metamodel = await caches.metamodels.readThrough(tx, tenant);
   }
   let defs = await ifSettled(caches.definitions.forTenant(tenant));
   if (defs === MISS) {
