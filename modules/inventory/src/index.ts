@@ -58,6 +58,11 @@ export {
   renderLabel,
   type ScanHit,
 } from './services/barcode-label.service.ts';
+export {
+  type BulkMove,
+  type BulkResult,
+  bulkPostMoves,
+} from './services/bulk-post-moves.service.ts';
 export { checkInventory, type Drift } from './services/check-inventory.service.ts';
 export { createExpiryTasksIn } from './services/create-expiry-tasks.service.ts';
 export { inventoryCheckCommand } from './services/inventory-check-command.ts';

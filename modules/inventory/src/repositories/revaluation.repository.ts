@@ -6,6 +6,7 @@
 import { Decimal, newId } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 import type { ReplayEntry, ReplayState } from '../domain/revalue.ts';
+import { enqueueRevaluations } from './bulk-stock.repository.ts';
 import { dec } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
@@ -32,20 +33,7 @@ export async function enqueueRevaluation(
   schema: string,
   k: { itemId: string; companyId: string; fromDate: string },
 ): Promise<string | null> {
-  const { rows } = await tx.run<{ id: string }>(
-    sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
-        SELECT ${newId()}, ${k.itemId}, ${k.companyId}, ${k.fromDate}::date
-        WHERE EXISTS (SELECT 1 FROM ${t(schema, 'inv_ledger')} WHERE item_id = ${k.itemId}::uuid
-                      AND company_id = ${k.companyId}::uuid AND posting_date > ${k.fromDate}::date)
-        ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
-          from_date = least(j.from_date, excluded.from_date),
-          cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,
-          cursor_seq = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_seq END,
-          state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
-          updated_at = now()
-        RETURNING j.id`,
-  );
-  return rows[0]?.id ?? null;
+  return (await enqueueRevaluations(tx, schema, [{ id: newId(), ...k }]))[0] ?? null;
 }
 
 export async function pendingRevaluations(db: Executor, schema: string): Promise<string[]> {
@@ -117,7 +105,7 @@ export async function loadCheckpoint(tx: Executor, schema: string, job: Revaluat
           unit_cost::text AS unit_cost
         FROM ${t(schema, 'inv_layer')} WHERE item_id = ${job.itemId}::uuid AND company_id = ${job.companyId}::uuid
           AND quantity > 0 AND posting_date < ${job.fromDate}::date
-        ORDER BY posting_date, seq`,
+        ORDER BY posting_date, seq::bigint`,
   );
   return {
     onHand: { quantity: dec(sums[0]!.q), value: dec(sums[0]!.v) },
@@ -200,7 +188,7 @@ export async function writeLayers(tx: Executor, schema: string, job: Revaluation
     WHERE ${where} AND (remaining <> 0 OR remaining_value <> 0)`);
   const { rows } = await tx.run<{ seq: string; move_id: string }>(
     sql`SELECT seq::text AS seq, move_id FROM ${t(schema, 'inv_layer')}
-        WHERE ${where} AND quantity > 0 AND posting_date >= ${job.fromDate}::date ORDER BY seq`,
+        WHERE ${where} AND quantity > 0 AND posting_date >= ${job.fromDate}::date ORDER BY seq::bigint`,
   );
   const used = new Set(state.layers.map((l) => l.seq).filter((s): s is string => s !== null));
   const free = rows.filter((r) => !used.has(r.seq));

@@ -100,8 +100,10 @@ export async function openLayers(tx: Executor, schema: string, itemId: string, c
     remaining_value: string;
     unit_cost: string;
   }>(
+    // `seq::bigint` in ORDER BY: the bare name would sort the text alias (10 before 9).
     sql`SELECT seq::text AS seq, remaining, remaining_value, unit_cost FROM ${t(schema, 'inv_layer')}
-        WHERE item_id = ${itemId} AND company_id = ${companyId} AND remaining <> 0 ORDER BY posting_date, seq`,
+        WHERE item_id = ${itemId} AND company_id = ${companyId} AND remaining <> 0
+        ORDER BY posting_date, seq::bigint`,
   );
   return rows.map((r) => ({
     seq: r.seq,

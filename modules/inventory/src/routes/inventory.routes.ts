@@ -12,6 +12,7 @@ import { DEFAULT_CUTOFFS } from '../domain/abc.ts';
 import type { Symbology } from '../domain/barcode.ts';
 import { InventoryErrors } from '../errors.ts';
 import { lookupScannedCode, renderLabel } from '../services/barcode-label.service.ts';
+import { type BulkMove, bulkPostMoves } from '../services/bulk-post-moves.service.ts';
 import { listRevaluations, runRevaluations } from '../services/revalue-stock.service.ts';
 import {
   abcAnalysis,
@@ -186,6 +187,26 @@ export const inventoryRoutes: ModuleRoutes = (app, deps) => {
   app.post(`${BASE}/revaluations/run`, async (request, reply) => {
     const schema = requirePlatform(request, 'stock_move', 'update').tenant.schemaName;
     return send(reply, await runRevaluations(deps.db, schema));
+  });
+
+  // Bulk import of receipts and issues (body: { moves, batchSize? }); posting needs `stock_move: post`.
+  app.post(`${BASE}/moves/bulk`, async (request, reply) => {
+    const schema = requirePlatform(request, 'stock_move', 'post').tenant.schemaName;
+    const body = request.body as { moves?: unknown; batchSize?: unknown } | null;
+    if (!body || !Array.isArray(body.moves) || body.moves.length === 0 || body.moves.length > 100_000)
+      throw badInput('moves', 'must be a list of 1-100000 moves');
+    if (body.batchSize !== undefined && (!Number.isInteger(body.batchSize) || (body.batchSize as number) < 1))
+      throw badInput('batchSize', 'must be a positive whole number');
+    const moves = body.moves.map((m, i) => {
+      if (typeof m !== 'object' || m === null || !Array.isArray((m as { lines?: unknown }).lines))
+        throw badInput(`moves.${i}`, 'must be a move with lines');
+      return m as BulkMove;
+    });
+    const result = await bulkPostMoves(deps.db, schema, {
+      moves,
+      batchSize: body.batchSize as number | undefined,
+    });
+    return send(reply, result, 201);
   });
 
   reservationRoutes(app, deps, today);

@@ -69,7 +69,7 @@ const bad = (field: string, reason: string) =>
   new AppError(InventoryErrors.INVENTORY_BAD_INPUT, { field, reason });
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function checkIds(input: PostMoveInput): void {
+export function checkIds(input: PostMoveInput): void {
   if (
     typeof input.idempotencyKey !== 'string' ||
     input.idempotencyKey.length === 0 ||
@@ -243,7 +243,7 @@ async function revalueLater(
 }
 
 /** Lines entered in another unit of their item, converted to base units (quantity and unit cost). */
-async function inBaseUnits(
+export async function inBaseUnits(
   tx: Executor,
   schema: string,
   input: PostMoveInput,

@@ -127,7 +127,7 @@ async function restoreLayers(
     const { rows } = await tx.run<{ seq: string; remaining: string; remaining_value: string }>(
       sql`SELECT seq::text AS seq, remaining, remaining_value FROM ${sql.id(schema, 'inv_layer')}
           WHERE move_id = ${k.originalMove}::uuid AND item_id = ${d.itemId}::uuid AND quantity > 0
-          ORDER BY seq FOR UPDATE`,
+          ORDER BY seq::bigint FOR UPDATE`,
     );
     const layer = rows.find((r) => dec(r.remaining).gte(d.quantity.neg()));
     if (!layer) throw new AppError(InventoryErrors.INVENTORY_REVERSAL_CONSUMED);

@@ -155,7 +155,7 @@ export async function movementHistory(
         WHERE (${f.item ?? null}::uuid IS NULL OR item_id = ${f.item ?? null}::uuid)
           AND (${f.lot ?? null}::uuid IS NULL OR lot_id = ${f.lot ?? null}::uuid)
           AND (${f.serial ?? null}::uuid IS NULL OR serial_id = ${f.serial ?? null}::uuid)
-        ORDER BY seq LIMIT ${f.limit ?? 1000}`,
+        ORDER BY seq::bigint LIMIT ${f.limit ?? 1000}`,
   );
   return rows;
 }

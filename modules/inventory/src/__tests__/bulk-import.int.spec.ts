@@ -1,0 +1,151 @@
+/**
+ * Bulk import: many receipts and issues in batches give the same ledger values as posting them one
+ * by one; re-running is a replay; a refused move refuses its batch only; back-dated batches revalue.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Decimal } from '@tenon/core';
+import { type BulkMove, bulkPostMoves, checkInventory, postStockMove, stockValueAsOf } from '../index.ts';
+import { type Fixture, inventoryFixture } from './harness.ts';
+
+describe('bulk import of moves', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await inventoryFixture();
+  });
+  after(() => f.s.close());
+
+  /** A deterministic mix: 3 receipts then 1 issue per item, two bins, costs varying. */
+  const script = (
+    items: string[],
+    n: number,
+    prefix: string,
+    date = (i: number) => `2026-04-${String(1 + (i % 20)).padStart(2, '0')}`,
+  ) =>
+    Array.from({ length: n }, (_, i): BulkMove => {
+      const item = items[i % items.length]!;
+      const bin = f.bins[i % 2]!;
+      const receipt = Math.floor(i / items.length) % 4 !== 3;
+      return {
+        idempotencyKey: `${prefix}-${i}`,
+        moveType: receipt ? 'receipt' : 'issue',
+        warehouse: f.warehouse,
+        postingDate: date(Math.floor(i / items.length)),
+        lines: [
+          receipt
+            ? { item, toLocation: bin, quantity: String(2 + (i % 5)), unitCost: String(1 + (i % 7)) }
+            : { item, fromLocation: bin, quantity: '1' },
+        ],
+      };
+    });
+  const values = async (items: string[]) => {
+    const rows = await stockValueAsOf(f.s.db, f.schema, { asOf: '2026-12-31' });
+    return items.map((id) => {
+      const r = rows.find((x) => x.item === id);
+      return [new Decimal(r?.quantity ?? 0).toFixed(), new Decimal(r?.value ?? 0).toFixed()];
+    });
+  };
+
+  it('posts in batches with the values of one-by-one postings, and replays on a re-run', async () => {
+    const bulkItems = [await f.item(), await f.item({ valuation_method: 'moving_average' })];
+    const singleItems = [await f.item(), await f.item({ valuation_method: 'moving_average' })];
+    const date = () => '2026-04-01';
+    const r = await bulkPostMoves(f.s.db, f.schema, {
+      moves: script(bulkItems, 240, 'bulk', date),
+      batchSize: 50,
+    });
+    assert.deepEqual(r, { posted: 240, replayed: 0, batches: 5, revaluations: 0 });
+    for (const m of script(singleItems, 240, 'single', date)) await postStockMove(f.s.db, f.schema, m);
+    assert.deepEqual(await values(bulkItems), await values(singleItems));
+    const again = await bulkPostMoves(f.s.db, f.schema, {
+      moves: script(bulkItems, 240, 'bulk', date),
+      batchSize: 100,
+    });
+    assert.equal(again.posted, 0);
+    assert.equal(again.replayed, 240);
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
+
+  it('refuses a batch with a move that would oversell, naming the move, and writes nothing of it', async () => {
+    const item = await f.item();
+    const moves: BulkMove[] = [
+      {
+        idempotencyKey: 'ok-1',
+        moveType: 'receipt',
+        warehouse: f.warehouse,
+        postingDate: '2026-04-01',
+        lines: [{ item, toLocation: f.bins[0]!, quantity: '5', unitCost: '1' }],
+      },
+      {
+        idempotencyKey: 'bad-1',
+        moveType: 'issue',
+        warehouse: f.warehouse,
+        postingDate: '2026-04-01',
+        lines: [{ item, fromLocation: f.bins[0]!, quantity: '9' }],
+      },
+    ];
+    const r = await f.s.call('POST', '/api/v1/inventory/moves/bulk', { moves });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'INVENTORY_INSUFFICIENT_STOCK');
+    assert.equal(r.body.error.details[0].field, 'moves.1');
+    assert.deepEqual(await values([item]), [['0', '0']]);
+    const bad = await f.s.call('POST', '/api/v1/inventory/moves/bulk', {
+      moves: [{ ...moves[0], moveType: 'transfer' }],
+    });
+    assert.equal(bad.status, 400);
+    const ok = await f.s.call('POST', '/api/v1/inventory/moves/bulk', { moves: [moves[0]] });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.data.posted, 1);
+  });
+
+  it('a back-dated batch queues and runs the revaluation of later entries', async () => {
+    const item = await f.item();
+    const single = await f.item();
+    const later = script([item], 12, 'late', (i) => `2026-05-${String(10 + i).padStart(2, '0')}`);
+    await bulkPostMoves(f.s.db, f.schema, { moves: later });
+    const early: BulkMove = {
+      idempotencyKey: 'early',
+      moveType: 'receipt',
+      warehouse: f.warehouse,
+      postingDate: '2026-05-01',
+      lines: [{ item, toLocation: f.bins[0]!, quantity: '10', unitCost: '0.5' }],
+    };
+    const r = await bulkPostMoves(f.s.db, f.schema, { moves: [early] });
+    assert.equal(r.revaluations, 1);
+    // Reference: the same moves posted in date order.
+    const twin = (m: BulkMove, key: string): BulkMove => ({
+      ...m,
+      idempotencyKey: key,
+      lines: m.lines.map((l) => ({ ...l, item: single })),
+    });
+    await postStockMove(f.s.db, f.schema, twin(early, 'twin-early'));
+    for (const [i, m] of later.entries()) await postStockMove(f.s.db, f.schema, twin(m, `twin-${i}`));
+    assert.deepEqual(await values([item]), await values([single]));
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
+
+  it('FIFO takes the oldest of more than ten layers (layer order is numeric)', async () => {
+    const item = await f.item();
+    for (let i = 1; i <= 12; i++)
+      await f.post(`ten-${i}`, 'receipt', '2026-06-01', {
+        item,
+        toLocation: f.bins[0]!,
+        quantity: '1',
+        unitCost: String(i),
+      });
+    await f.post('ten-out', 'issue', '2026-06-01', { item, fromLocation: f.bins[0]!, quantity: '2' });
+    await bulkPostMoves(f.s.db, f.schema, {
+      moves: [
+        {
+          idempotencyKey: 'ten-bulk',
+          moveType: 'issue',
+          warehouse: f.warehouse,
+          postingDate: '2026-06-01',
+          lines: [{ item, fromLocation: f.bins[0]!, quantity: '1' }],
+        },
+      ],
+    });
+    // 1 + 2 left first, then 3: 78 - 6 = 72.
+    assert.deepEqual(await values([item]), [['9', '72']]);
+  });
+});

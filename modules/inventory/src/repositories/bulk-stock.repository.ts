@@ -1,0 +1,229 @@
+/**
+ * Multi-row SQL for posting many moves at once: one statement per table, rows passed as arrays and
+ * spread with `unnest` (a handful of parameters whatever the batch size). Locking upserts take their
+ * rows in array order, so callers pass keys sorted (the one lock order of every writer).
+ */
+import { type Executor, sql } from '@tenon/db';
+import { NIL } from '../migrations.ts';
+import { dec, type LedgerRow, orNil } from './stock.repository.ts';
+
+const t = (schema: string, name: string) => sql.id(schema, name);
+
+/** Claims idempotency keys; answers the keys that were new (the others are replays). */
+export async function claimKeys(
+  tx: Executor,
+  schema: string,
+  rows: { moveId: string; key: string; moveType: string }[],
+): Promise<Set<string>> {
+  const { rows: claimed } = await tx.run<{ idempotency_key: string }>(
+    sql`INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
+        SELECT * FROM unnest(${rows.map((r) => r.moveId)}::uuid[], ${rows.map((r) => r.key)}::text[],
+          ${rows.map((r) => r.moveType)}::text[])
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+  );
+  return new Set(claimed.map((r) => r.idempotency_key));
+}
+
+/** Lots and serials of these ids with their item (to check they belong to the line's item). */
+export async function trackingOwners(tx: Executor, schema: string, lots: string[], serials: string[]) {
+  const owners = new Map<string, string>();
+  if (lots.length > 0) {
+    const { rows } = await tx.run<{ id: string; item: string }>(
+      sql`SELECT id, item FROM ${t(schema, 'lot')} WHERE id = ANY(${lots}::uuid[])`,
+    );
+    for (const r of rows) owners.set(r.id, r.item);
+  }
+  if (serials.length > 0) {
+    const { rows } = await tx.run<{ id: string; item: string }>(
+      sql`SELECT id, item FROM ${t(schema, 'serial_number')} WHERE id = ANY(${serials}::uuid[])`,
+    );
+    for (const r of rows) owners.set(r.id, r.item);
+  }
+  return owners;
+}
+
+export async function lockStockRows(
+  tx: Executor,
+  schema: string,
+  keys: { itemId: string; warehouseId: string }[],
+) {
+  const { rows } = await tx.run<{ item_id: string; warehouse_id: string; on_hand: string; reserved: string }>(
+    sql`INSERT INTO ${t(schema, 'inv_stock')} AS s (item_id, warehouse_id)
+        SELECT * FROM unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.warehouseId)}::uuid[])
+        ON CONFLICT (item_id, warehouse_id) DO UPDATE SET on_hand = s.on_hand
+        RETURNING s.item_id, s.warehouse_id, s.on_hand::text AS on_hand, s.reserved::text AS reserved`,
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.item_id}|${r.warehouse_id}`,
+      { onHand: dec(r.on_hand), reserved: dec(r.reserved) },
+    ]),
+  );
+}
+
+export type BalanceRowKey = {
+  itemId: string;
+  locationId: string;
+  lotId: string | null;
+  serialId: string | null;
+  warehouseId: string;
+};
+
+export async function lockBalanceRows(tx: Executor, schema: string, keys: BalanceRowKey[]) {
+  const { rows } = await tx.run<{
+    item_id: string;
+    location_id: string;
+    lot_id: string;
+    serial_id: string;
+    on_hand: string;
+  }>(
+    sql`INSERT INTO ${t(schema, 'inv_balance')} AS b (item_id, location_id, lot_id, serial_id, warehouse_id)
+        SELECT * FROM unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.locationId)}::uuid[],
+          ${keys.map((k) => orNil(k.lotId))}::uuid[], ${keys.map((k) => orNil(k.serialId))}::uuid[],
+          ${keys.map((k) => k.warehouseId)}::uuid[])
+        ON CONFLICT (item_id, location_id, lot_id, serial_id) DO UPDATE SET on_hand = b.on_hand
+        RETURNING b.item_id, b.location_id, b.lot_id, b.serial_id, b.on_hand::text AS on_hand`,
+  );
+  return new Map(
+    rows.map((r) => [`${r.item_id}|${r.location_id}|${r.lot_id}|${r.serial_id}`, dec(r.on_hand)]),
+  );
+}
+
+export async function lockValuationRows(
+  tx: Executor,
+  schema: string,
+  keys: { itemId: string; companyId: string }[],
+) {
+  const { rows } = await tx.run<{ item_id: string; company_id: string; quantity: string; value: string }>(
+    sql`INSERT INTO ${t(schema, 'inv_valuation')} AS v (item_id, company_id)
+        SELECT * FROM unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.companyId)}::uuid[])
+        ON CONFLICT (item_id, company_id) DO UPDATE SET quantity = v.quantity
+        RETURNING v.item_id, v.company_id, v.quantity::text AS quantity, v.value::text AS value`,
+  );
+  return new Map(
+    rows.map((r) => [`${r.item_id}|${r.company_id}`, { quantity: dec(r.quantity), value: dec(r.value) }]),
+  );
+}
+
+/** Open FIFO layers of these items, per item and company in consumption order. */
+export async function openLayersOf(tx: Executor, schema: string, items: string[]) {
+  const { rows } = await tx.run<{
+    seq: string;
+    item_id: string;
+    company_id: string;
+    remaining: string;
+    remaining_value: string;
+    unit_cost: string;
+  }>(
+    sql`SELECT seq::text AS seq, item_id, company_id, remaining::text AS remaining,
+          remaining_value::text AS remaining_value, unit_cost::text AS unit_cost
+        FROM ${t(schema, 'inv_layer')} WHERE item_id = ANY(${items}::uuid[]) AND remaining <> 0
+        ORDER BY item_id, company_id, posting_date, seq::bigint`,
+  );
+  return rows;
+}
+
+export async function addBalanceRows(
+  tx: Executor,
+  schema: string,
+  rows: { key: BalanceRowKey; delta: string }[],
+): Promise<void> {
+  await tx.run(sql`UPDATE ${t(schema, 'inv_balance')} AS b SET on_hand = b.on_hand + v.d
+    FROM unnest(${rows.map((r) => r.key.itemId)}::uuid[], ${rows.map((r) => r.key.locationId)}::uuid[],
+      ${rows.map((r) => orNil(r.key.lotId))}::uuid[], ${rows.map((r) => orNil(r.key.serialId))}::uuid[],
+      ${rows.map((r) => r.delta)}::numeric[]) AS v(item_id, location_id, lot_id, serial_id, d)
+    WHERE b.item_id = v.item_id AND b.location_id = v.location_id AND b.lot_id = v.lot_id AND b.serial_id = v.serial_id`);
+}
+
+export async function addStockRows(
+  tx: Executor,
+  schema: string,
+  rows: { itemId: string; warehouseId: string; onHand: string }[],
+): Promise<void> {
+  await tx.run(sql`UPDATE ${t(schema, 'inv_stock')} AS s SET on_hand = s.on_hand + v.d
+    FROM unnest(${rows.map((r) => r.itemId)}::uuid[], ${rows.map((r) => r.warehouseId)}::uuid[],
+      ${rows.map((r) => r.onHand)}::numeric[]) AS v(item_id, warehouse_id, d)
+    WHERE s.item_id = v.item_id AND s.warehouse_id = v.warehouse_id`);
+}
+
+export async function addValuationRows(
+  tx: Executor,
+  schema: string,
+  rows: { itemId: string; companyId: string; quantity: string; value: string }[],
+): Promise<void> {
+  await tx.run(sql`UPDATE ${t(schema, 'inv_valuation')} AS y SET quantity = y.quantity + v.q, value = y.value + v.v
+    FROM unnest(${rows.map((r) => r.itemId)}::uuid[], ${rows.map((r) => r.companyId)}::uuid[],
+      ${rows.map((r) => r.quantity)}::numeric[], ${rows.map((r) => r.value)}::numeric[]) AS v(item_id, company_id, q, v)
+    WHERE y.item_id = v.item_id AND y.company_id = v.company_id`);
+}
+
+export async function setLayerRemainders(
+  tx: Executor,
+  schema: string,
+  rows: { seq: string; remaining: string; remainingValue: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.run(sql`UPDATE ${t(schema, 'inv_layer')} AS y SET remaining = v.r, remaining_value = v.rv
+    FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.remaining)}::numeric[],
+      ${rows.map((r) => r.remainingValue)}::numeric[]) AS v(seq, r, rv)
+    WHERE y.seq = v.seq`);
+}
+
+export type NewLayer = {
+  itemId: string;
+  companyId: string;
+  moveId: string;
+  postingDate: string;
+  quantity: string;
+  remaining: string;
+  remainingValue: string;
+  unitCost: string;
+};
+
+export async function insertLayerRows(tx: Executor, schema: string, rows: NewLayer[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof NewLayer>(k: K) => rows.map((r) => r[k]);
+  await tx.run(sql`INSERT INTO ${t(schema, 'inv_layer')}
+    (item_id, company_id, move_id, posting_date, quantity, remaining, remaining_value, unit_cost)
+    SELECT * FROM unnest(${col('itemId')}::uuid[], ${col('companyId')}::uuid[], ${col('moveId')}::uuid[],
+      ${col('postingDate')}::date[], ${col('quantity')}::numeric[], ${col('remaining')}::numeric[],
+      ${col('remainingValue')}::numeric[], ${col('unitCost')}::numeric[])`);
+}
+
+export async function insertLedgerRows(tx: Executor, schema: string, rows: LedgerRow[]): Promise<void> {
+  const col = <T>(f: (r: LedgerRow) => T) => rows.map(f);
+  await tx.run(sql`INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
+      company_id, location_id, lot_id, serial_id, quantity, value, posting_date, source_type, source_id)
+    SELECT * FROM unnest(${col((r) => r.moveId)}::uuid[], ${col((r) => r.lineNo)}::int[], ${col((r) => r.moveType)}::text[],
+      ${col((r) => r.itemId)}::uuid[], ${col((r) => r.warehouseId)}::uuid[], ${col((r) => r.companyId)}::uuid[],
+      ${col((r) => r.locationId)}::uuid[], ${col((r) => orNil(r.lotId))}::uuid[], ${col((r) => orNil(r.serialId))}::uuid[],
+      ${col((r) => r.quantity.toFixed())}::numeric[], ${col((r) => r.value.toFixed())}::numeric[],
+      ${col((r) => r.postingDate)}::date[], ${col((r) => r.sourceType)}::text[], ${col((r) => r.sourceId)}::text[])`);
+}
+
+/** Revaluation jobs for the items a batch posts before entries already in the ledger. */
+export async function enqueueRevaluations(
+  tx: Executor,
+  schema: string,
+  rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: jobs } = await tx.run<{ id: string }>(
+    sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
+        SELECT v.id, v.item_id, v.company_id, v.from_date
+        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.itemId)}::uuid[],
+          ${rows.map((r) => r.companyId)}::uuid[], ${rows.map((r) => r.fromDate)}::date[]) AS v(id, item_id, company_id, from_date)
+        WHERE EXISTS (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
+                      AND l.company_id = v.company_id AND l.posting_date > v.from_date)
+        ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
+          from_date = least(j.from_date, excluded.from_date),
+          cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,
+          cursor_seq = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_seq END,
+          state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
+          updated_at = now()
+        RETURNING j.id`,
+  );
+  return jobs.map((j) => j.id);
+}
+
+export { NIL };
