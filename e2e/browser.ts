@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { consoleModule } from '../packages/server/src/routes/form-layouts.routes.ts';
 import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -71,7 +72,8 @@ export async function startConsoleServer(
   entities: unknown[] = [PATIENT],
 ): Promise<{ server: TestServer; base: string }> {
   ensureConsoleBuilt();
-  const server = await createTestServer({ startKernel: { pollMs: 25 } });
+  // consoleModule: the console's own design-object kinds (form layouts), as the composition root installs.
+  const server = await createTestServer({ modules: [consoleModule], startKernel: { pollMs: 25 } });
   const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   await server.define(entities);
   return { server, base };

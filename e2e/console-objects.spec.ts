@@ -1,14 +1,15 @@
 /**
  * The designer for services and rules in a real browser: a service with a Chinese label, a rule whose
  * CEL condition is checked by the server as it is typed (an error, then valid), test-run against two
- * sample records (matched, not matched), saved and readable through the API.
+ * sample records (matched, not matched), saved and readable through the API; a form layout with tabs
+ * started from the entity, then used by the record's form and detail.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, openBrowser, signIn, startConsoleServer } from './browser.ts';
+import { ARTIFACTS, zhEn as label, openBrowser, signIn, startConsoleServer } from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -17,7 +18,18 @@ let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 before(async () => {
-  ({ server, base } = await startConsoleServer());
+  ({ server, base } = await startConsoleServer([
+    {
+      name: 'patient',
+      label: label('患者', 'Patient'),
+      titleField: 'full_name',
+      fields: [
+        { name: 'full_name', label: label('姓名', 'Name'), kind: 'string' },
+        { name: 'age', label: label('年龄', 'Age'), kind: 'integer' },
+        { name: 'phone', label: label('电话', 'Phone'), kind: 'string' },
+      ],
+    },
+  ]));
   browser = await openBrowser();
   page = await browser.context.newPage();
   page.setDefaultTimeout(10_000);
@@ -84,4 +96,38 @@ test('checks a rule’s CEL condition as it is typed and test-runs it', async ()
   const rule = await server.call('GET', '/api/v1/meta/objects/rule/wang_notice');
   assert.equal(rule.status, 200);
   assert.equal(rule.body.data.definition.condition, 'record.full_name.startsWith("王")');
+});
+
+test('lays out a form in tabs, used by the record form and detail', async () => {
+  await page.getByRole('menuitem', { name: '表单布局' }).click();
+  await page.waitForURL(/\/designer\/objects\/form$/);
+  await page.locator('#object-entity').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="患者"]').click();
+  await page.locator('#object-json').getByText('full_name').waitFor();
+  const json = page.locator('#object-json');
+  const start = JSON.parse(await json.inputValue());
+  assert.deepEqual(start.sections[0].fields, ['full_name', 'age', 'phone']);
+  await json.fill(
+    JSON.stringify({
+      ...start,
+      style: 'tabs',
+      sections: [
+        { label: { 'zh-CN': '基本信息', en: 'Basics' }, fields: ['full_name', 'age'] },
+        { label: { 'zh-CN': '联系方式', en: 'Contact' }, columns: 1, fields: ['phone'] },
+      ],
+    }),
+  );
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/designer\/objects\/form\/patient$/);
+
+  await page.goto(`${base}/data/patient/new`);
+  await page.getByRole('tab', { name: '基本信息' }).waitFor();
+  await page.locator('#field-full_name').fill('赵六');
+  await page.getByRole('tab', { name: '联系方式' }).click();
+  await page.locator('#field-phone').fill('13800000000');
+  await shot('objects-03-form-tabs');
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/data\/patient\/[0-9a-f-]{36}$/);
+  await page.getByRole('tab', { name: '联系方式' }).click();
+  await page.getByText('13800000000').waitFor();
 });

@@ -1,5 +1,5 @@
 /**
- * Design objects other than entities (services, rules, resource types) through the meta objects API:
+ * Design objects other than entities (services, rules, resource types, form layouts) through the meta objects API:
  * list, save (create or update with If-Match, or only validate with `?dryRun=true`), delete, and the
  * rule dry run against a sample event.
  */
@@ -7,8 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, api, type FieldError } from '../api/client.ts';
 import type { Label } from '../api/types.ts';
 
-export type ObjectKind = 'service' | 'rule' | 'resource_type';
-export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type'];
+export type ObjectKind = 'service' | 'rule' | 'resource_type' | 'form';
+export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type', 'form'];
 
 export type Definition = { name?: string; label?: Label; condition?: string } & Record<string, unknown>;
 export type StoredObject = { kind: string; name: string; definition: Definition; version: number };
@@ -36,7 +36,26 @@ export function templateOf(kind: ObjectKind): Definition {
     };
   }
   if (kind === 'resource_type') return { name: '', label, category: 'equipment' };
+  if (kind === 'form') return { entity: '', style: 'sections', columns: 2, sections: [] };
   return { label, durationMinutes: 30, priority: 50, form: [] };
+}
+
+/** A form layout's starting point for an entity: all its fields in one section. */
+export function layoutFor(entity: {
+  name: string;
+  fields: { name: string; hidden?: boolean }[];
+}): Definition {
+  return {
+    entity: entity.name,
+    style: 'sections',
+    columns: 2,
+    sections: [
+      {
+        label: { 'zh-CN': '基本信息', en: 'Basics' },
+        fields: entity.fields.filter((f) => !f.hidden).map((f) => f.name),
+      },
+    ],
+  };
 }
 
 /** Creates or updates (`existing` = the stored version); `dryRun` validates only. */

@@ -70,6 +70,7 @@ export const en: Shape<typeof zhCN> = {
     no: 'No',
     upload: 'Upload',
     search: 'Search',
+    otherFields: 'Other',
   },
   designer: {
     title: 'Designer',
@@ -157,7 +158,8 @@ export const en: Shape<typeof zhCN> = {
   },
   objects: {
     title: 'Services, rules and resource types',
-    kinds: { service: 'Services', rule: 'Rules', resource_type: 'Resource types' },
+    kinds: { service: 'Services', rule: 'Rules', resource_type: 'Resource types', form: 'Form layouts' },
+    formEntity: 'Entity (starts a layout)',
     new: 'New',
     condition: 'Condition (CEL)',
     checking: 'Checking…',

@@ -60,6 +60,7 @@ export const zhCN = {
     no: '否',
     upload: '上传',
     search: '搜索',
+    otherFields: '其他',
   },
   designer: {
     title: '设计器',
@@ -147,7 +148,8 @@ export const zhCN = {
   },
   objects: {
     title: '服务、规则与资源类型',
-    kinds: { service: '服务', rule: '规则', resource_type: '资源类型' },
+    kinds: { service: '服务', rule: '规则', resource_type: '资源类型', form: '表单布局' },
+    formEntity: '实体（生成初始布局）',
     new: '新建',
     condition: '条件（CEL）',
     checking: '正在检查…',

@@ -17,6 +17,7 @@ import {
   List,
   Popconfirm,
   Row,
+  Select,
   Space,
   Tabs,
   Typography,
@@ -32,6 +33,7 @@ import {
   type Definition,
   deleteObject,
   errorsAt,
+  layoutFor,
   OBJECT_KINDS,
   type ObjectKind,
   objectKeys,
@@ -41,6 +43,7 @@ import {
   useObjects,
 } from '../designer/objects.ts';
 import { RuleTestRun } from '../designer/RuleTestRun.tsx';
+import { useNav } from '../shell/navigation-context.ts';
 
 const CHECK_DEBOUNCE_MS = 400;
 
@@ -65,6 +68,7 @@ export default function DesignObjects() {
           <Button block onClick={() => navigate(`/designer/objects/${kind}`)} style={{ marginBottom: 8 }}>
             + {t('objects.new')}
           </Button>
+          {objects.error && <Alert type="error" title={objects.error.message} />}
           <List
             size="small"
             loading={objects.isLoading}
@@ -178,6 +182,11 @@ function ObjectEditor({ kind, existing }: { kind: ObjectKind; existing: StoredOb
           </Form.Item>
         </Col>
       </Row>
+      {kind === 'form' && !existing && (
+        <Form.Item label={t('objects.formEntity')} htmlFor="object-entity">
+          <EntityPicker onPick={(entity) => update({ ...layoutFor(entity), label: definition.label })} />
+        </Form.Item>
+      )}
       {kind === 'rule' && (
         <Form.Item label={t('objects.condition')} htmlFor="object-condition">
           <CelEditor
@@ -240,5 +249,28 @@ function ObjectEditor({ kind, existing }: { kind: ObjectKind; existing: StoredOb
       </Space>
       {kind === 'rule' && <RuleTestRun definition={definition} />}
     </Form>
+  );
+}
+
+/** Starts a form layout from an entity: all its fields in one section, to split up in the JSON. */
+function EntityPicker({
+  onPick,
+}: {
+  onPick: (entity: { name: string; fields: { name: string }[] }) => void;
+}) {
+  const { i18n } = useTranslation();
+  const nav = useNav();
+  const entities = (nav?.entities ?? []).filter((e) => !e.childOf);
+  return (
+    <Select
+      id="object-entity"
+      showSearch={{ optionFilterProp: 'label' }}
+      style={{ width: '100%' }}
+      options={entities.map((e) => ({ value: e.name, label: labelOf(e.label, i18n.language, e.name) }))}
+      onChange={(name: string) => {
+        const entity = entities.find((e) => e.name === name);
+        if (entity) onPick(entity);
+      }}
+    />
   );
 }

@@ -14,7 +14,8 @@ import { useRecordSchemas } from '../api/schemas.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
 import { titleOf } from '../fields/context.ts';
 import { FieldDisplay } from '../fields/registry.tsx';
-import { RecordForm } from '../form/RecordForm.tsx';
+import { groupFields, useFormLayout } from '../form/layout.ts';
+import { Grouped, RecordForm } from '../form/RecordForm.tsx';
 import { changedOnly, toBody } from '../form/record-values.ts';
 import { type Schema, validateSchema } from '../form/validate-schema.ts';
 import { History } from '../record/History.tsx';
@@ -51,6 +52,7 @@ function RecordPage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
+  const layout = useFormLayout(entity?.name);
   const userId = nav?.user.id;
   useEffect(() => {
     if (userId && entity && record.data && !isNew) {
@@ -159,22 +161,31 @@ function RecordPage() {
             values={current}
             errors={errors}
             readOnlyFields={entity.readOnlyFields}
+            layout={layout.data}
             onChange={setValues}
           />
         ) : (
-          <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2, lg: 3 }}>
-            {entity.fields
-              .filter((f) => !f.hidden)
-              .map((f) => (
-                <Descriptions.Item
-                  key={f.name}
-                  label={labelOf(f.label, i18n.language, f.name)}
-                  span={f.kind === 'children' ? 3 : 1}
-                >
-                  <FieldDisplay field={f} value={current[f.name]} record={current} />
-                </Descriptions.Item>
-              ))}
-          </Descriptions>
+          <Grouped
+            groups={groupFields(entity.fields, layout.data)}
+            style={layout.data?.style}
+            render={(g) => (
+              <Descriptions
+                bordered
+                size="small"
+                column={g.columns ? { xs: 1, sm: 1, md: g.columns } : { xs: 1, sm: 1, md: 2, lg: 3 }}
+              >
+                {g.fields.map((f) => (
+                  <Descriptions.Item
+                    key={f.name}
+                    label={labelOf(f.label, i18n.language, f.name)}
+                    span={f.kind === 'children' ? 'filled' : 1}
+                  >
+                    <FieldDisplay field={f} value={current[f.name]} record={current} />
+                  </Descriptions.Item>
+                ))}
+              </Descriptions>
+            )}
+          />
         )}
       </Card>
       {!isNew ? <Related entity={entity.name} id={id} /> : null}

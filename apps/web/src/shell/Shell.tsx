@@ -36,7 +36,7 @@ export function menuItems(nav: Navigation, lang: string, t: (k: string) => strin
             label: t('shell.designer'),
             children: [
               { key: '/designer', label: t('shell.entities') },
-              ...(['service', 'rule', 'resource_type'] as const).map((k) => ({
+              ...(['service', 'rule', 'resource_type', 'form'] as const).map((k) => ({
                 key: `/designer/objects/${k}`,
                 label: t(`objects.kinds.${k}`),
               })),
