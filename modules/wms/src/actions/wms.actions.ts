@@ -8,6 +8,7 @@ import { planMilkRunFor } from '../services/plan-milk-run.service.ts';
 import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
 import { scopeOf } from '../services/records.ts';
 import { releaseWave } from '../services/release-wave.service.ts';
+import { confirmMove } from '../services/replenish.service.ts';
 import { reserveDelivery } from '../services/reserve-delivery.service.ts';
 import { runWavePlan } from '../services/run-wave-plan.service.ts';
 import { submitAsn } from '../services/submit-asn.service.ts';
@@ -42,6 +43,9 @@ export function registerWmsActions(registry: ActionRegistry): void {
   );
   registry.register('wave_plan', 'run', ({ tx, ctx, entity, record }) =>
     runWavePlan(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('move_task', 'confirm', ({ tx, ctx, entity, record, body }) =>
+    confirmMove(scopeOf(tx, ctx), entity, record, body),
   );
   registry.register('wave', 'release', ({ tx, ctx, entity, record }) =>
     releaseWave(scopeOf(tx, ctx), entity, record),

@@ -5,6 +5,7 @@ import {
   receiptEntity,
   supplierEntity,
 } from './inbound.entity.ts';
+import { moveTaskEntity, pickFaceEntity } from './internal.entity.ts';
 import {
   cartonEntity,
   deliveryOrderEntity,
@@ -36,4 +37,6 @@ export const wmsEntities = [
   milkRunStopEntity,
   milkRunEntity,
   vmiAgreementEntity,
+  pickFaceEntity,
+  moveTaskEntity,
 ];

@@ -14,6 +14,7 @@ import { createWaves } from '../services/create-waves.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
 import { vmiPositions } from '../services/portal.service.ts';
 import { bad, businessDate, scopeOf } from '../services/records.ts';
+import { planFaceReplenishment } from '../services/replenish.service.ts';
 
 type Params = { id: string };
 
@@ -51,6 +52,21 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
         ...(typeof b.pickKind === 'string' ? { pickKind: b.pickKind } : {}),
         ...(typeof b.ordersPerList === 'number' ? { ordersPerList: b.ordersPerList } : {}),
       }),
+    );
+    return send(reply, result, 201);
+  });
+
+  app.post('/api/v1/wms/replenishment', async (request, reply) => {
+    const ctx = await recordContext(deps, request);
+    requireAccess(ctx.access, 'move_task', 'create');
+    const warehouse = body(request).warehouse;
+    if (typeof warehouse !== 'string' || !isUuid(warehouse)) throw bad('warehouse', 'must be an id');
+    const result = await deps.db.transaction((tx) =>
+      planFaceReplenishment(
+        scopeOf(tx, { ...ctx, access: SYSTEM_ACCESS }),
+        ctx.metamodel.get('move_task'),
+        warehouse,
+      ),
     );
     return send(reply, result, 201);
   });

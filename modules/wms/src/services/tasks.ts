@@ -51,6 +51,14 @@ export const wmsServices = [
     slaMinutes: 60,
   },
   {
+    name: 'wms_replenish',
+    label: label('补货移库', 'Replenish'),
+    bindsTo: 'move_task',
+    role: 'warehouse_clerk',
+    priority: 55,
+    slaMinutes: 60,
+  },
+  {
     name: 'wms_exception',
     label: label('拣货异常处理', 'Pick exception'),
     bindsTo: 'pick_list',
