@@ -15,6 +15,7 @@ import { fileRoutes } from './routes/files.routes.ts';
 import { formLayoutRoutes } from './routes/form-layouts.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
+import { menuRoutes } from './routes/menus.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { navigationRoutes } from './routes/navigation.routes.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   taskRoutes(app, deps);
   taskDetailRoutes(app, deps);
   formLayoutRoutes(app, deps);
+  menuRoutes(app, deps);
   liveRoutes(app, deps);
   for (const routes of options.routes ?? []) await routes(app, deps);
   recordRoutes(app, deps);

@@ -16,6 +16,7 @@ import { defineModule, loadObjects, MetaErrors, type ObjectKind } from '@tenon/d
 import type { FastifyInstance } from 'fastify';
 import { authOf, metamodelOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
+import { menuKind } from './menus.routes.ts';
 
 const KEYS = new Set(['name', 'entity', 'label', 'style', 'columns', 'sections']);
 const SECTION_KEYS = new Set(['label', 'columns', 'fields']);
@@ -82,11 +83,11 @@ export const formLayoutKind: ObjectKind = {
   },
 };
 
-/** The console's design-object kinds, installed like a module by the composition root. */
+/** The console's design-object kinds (form layouts, menus), installed like a module by the composition root. */
 export const consoleModule = defineModule({
   name: 'console',
   entities: [],
-  objectKinds: [formLayoutKind],
+  objectKinds: [formLayoutKind, menuKind],
 });
 
 export function formLayoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
