@@ -4,7 +4,7 @@ import { cancelAsn, cancelDelivery } from '../services/cancel.service.ts';
 import { confirmPick } from '../services/confirm-pick.service.ts';
 import { confirmPutaway } from '../services/confirm-putaway.service.ts';
 import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
-import { planMilkRunFor } from '../services/plan-milk-run.service.ts';
+import { arriveMilkRun, planMilkRunFor } from '../services/plan-milk-run.service.ts';
 import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
 import { scopeOf } from '../services/records.ts';
 import { releaseWave } from '../services/release-wave.service.ts';
@@ -53,6 +53,7 @@ export function registerWmsActions(registry: ActionRegistry): void {
   registry.register('pick_list', 'confirm_pick', ({ tx, ctx, entity, record, body }) =>
     confirmPick(scopeOf(tx, ctx), entity, record, body),
   );
+  registry.register('milk_run', 'arrive', ({ tx, ctx, record }) => arriveMilkRun(scopeOf(tx, ctx), record));
   registry.register('milk_run_route', 'plan_run', ({ tx, ctx, record }) =>
     planMilkRunFor(scopeOf(tx, ctx), record),
   );

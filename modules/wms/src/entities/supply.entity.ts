@@ -39,6 +39,7 @@ export const milkRunEntity = {
   label: label('循环取货班次', 'Milk-Run'),
   module: 'wms',
   titleField: 'number',
+  actions: [action('arrive', '到货', 'Arrive')],
   fields: [
     number('MR-{YYYY}{MM}{DD}-{SEQ:3}'),
     linkTo('route', 'milk_run_route', '路线', 'Route', { required: true }),

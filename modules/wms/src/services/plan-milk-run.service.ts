@@ -4,9 +4,10 @@
  * (domain `planNextMilkRun`). The run is stored with its stops, pickups and route-sheet data.
  */
 import { sql } from '@tenon/db';
-import type { RecordData } from '@tenon/design';
-import { type ExpectedPickup, planNextMilkRun } from '../domain/milk-run.ts';
-import { bad, createIn, rows, type Scope, t } from './records.ts';
+import type { CompiledEntity, RecordData } from '@tenon/design';
+import { type ExpectedPickup, type MilkRun, planNextMilkRun } from '../domain/milk-run.ts';
+import { bad, createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
+import { submitAsn } from './submit-asn.service.ts';
 
 type Stop = {
   supplier: string;
@@ -77,4 +78,22 @@ export async function planMilkRunFor(s: Scope, route: RecordData): Promise<Recor
     plan: run,
   });
   return route;
+}
+
+/**
+ * A run's arrival flows into receiving: the ASNs it picked up that are still drafts are submitted,
+ * so their receive tasks appear in the clerks' lists; the run is marked arrived.
+ */
+export async function arriveMilkRun(s: Scope, run: RecordData): Promise<RecordData> {
+  requireStatus('milk_run', run, ['planned'], 'arrive');
+  const plan = run.plan as MilkRun;
+  const numbers = [...new Set(plan.stops.flatMap((stop) => stop.items.flatMap((i) => i.references)))];
+  const asnEntity: CompiledEntity = s.ctx.metamodel.get('asn');
+  const drafts = await rows<{ id: string }>(
+    s,
+    sql`SELECT id FROM ${t(s, 'asn')} WHERE number = ANY(${numbers}::text[]) AND status = 'draft' ORDER BY number FOR UPDATE`,
+  );
+  for (const d of drafts) await submitAsn(s, asnEntity, await reload(s, 'asn', d.id));
+  await patchIn(s, 'milk_run', run.id as string, { status: 'arrived' });
+  return reload(s, 'milk_run', run.id as string);
 }
