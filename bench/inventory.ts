@@ -7,24 +7,15 @@
  *   INV_BENCH_MOVES      single-line moves to post (default 100000)
  *   INV_BENCH_SECONDS    pgbench seconds (default 10)
  */
-import { newId } from '@tenon/core';
-import { createTenant, migratePlatform, openPostgres, registerMigrations } from '@tenon/db';
-import { applyDefinitions, createRecordIn, MetamodelCache, systemContext } from '@tenon/design';
-import {
-  checkInventory,
-  inventoryModule,
-  postStockMove,
-  reserveStock,
-  stockBalanceAsOf,
-} from '@tenon/inventory';
-import { orgModule } from '@tenon/org';
+import { checkInventory, postStockMove, reserveStock, stockBalanceAsOf } from '@tenon/inventory';
 import { benchDatabaseUrl, ensureDatabase, serverInfo } from './database.ts';
+import { inventoryBenchData } from './inventory-setup.ts';
 import { runPgbench } from './pgbench.ts';
 
 const log = (line: string) => console.error(line);
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-async function parallel(clients: number, total: number, job: (i: number) => Promise<unknown>) {
+export async function parallel(clients: number, total: number, job: (i: number) => Promise<unknown>) {
   let next = 0;
   const errors: unknown[] = [];
   const started = performance.now();
@@ -52,33 +43,10 @@ export async function runInventoryBench(): Promise<void> {
   const pg = await runPgbench(url, { clients: 8, threads: 2, seconds: num('INV_BENCH_SECONDS', 10) }, log);
   log(`pgbench TPC-B-like, 8 clients: ${pg.tps.toFixed(0)} tps`);
 
-  registerMigrations(inventoryModule.migrations!);
-  const db = await openPostgres({ connectionString: url, max: 70 });
-  await migratePlatform(db);
-  const tenant = await createTenant(db, {
-    name: `inv${newId().replaceAll('-', '').slice(-12)}`,
-    settings: {},
+  const { db, schema, warehouse, bins, items, make, uom } = await inventoryBenchData(url, {
+    bins: 50,
+    items: 200,
   });
-  const cache = new MetamodelCache(db, { cipher: null });
-  for (const mod of [orgModule, inventoryModule]) {
-    await applyDefinitions(db, await cache.forTenant(tenant), mod.entities, {
-      mode: 'upsert',
-      source: `module:${mod.name}`,
-    });
-    cache.invalidate(tenant.name);
-  }
-  const metamodel = await cache.forTenant(tenant);
-  const ctx = systemContext({ db, metamodel });
-  const make = async (entity: string, data: Record<string, unknown>) =>
-    (await db.transaction((tx) => createRecordIn(tx, ctx, metamodel.get(entity), data))).id as string;
-  const company = await make('company', { code: 'B', name: 'Bench' });
-  const uom = await make('uom', { code: 'PCS', name: 'Piece' });
-  const warehouse = await make('warehouse', { code: 'BW', name: 'Bench', company });
-  const bins: string[] = [];
-  for (let i = 0; i < 50; i++) bins.push(await make('location', { code: `B${i}`, warehouse }));
-  const items: string[] = [];
-  for (let i = 0; i < 200; i++) items.push(await make('item', { name: `Item ${i}`, base_uom: uom }));
-  const schema = tenant.schemaName;
 
   // 1. Postings: receipts and issues spread over items and bins, 8 clients.
   const post = await parallel(8, moves, (i) => {

@@ -90,6 +90,7 @@ export function replay(
   let quantity = d(state.quantity);
   let value = d(state.value);
   const corrections: Correction[] = [];
+  const cursor = { head: 0 };
   for (const e of entries) {
     if (e.neutral || e.quantity.isZero()) continue;
     let next = e.value;
@@ -98,7 +99,7 @@ export function replay(
     } else if (e.moveType === 'reversal') {
       if (k.method === 'fifo') undoIncoming(layers, e);
     } else if (k.method === 'fifo') {
-      next = issueFromLayers(layers, e, k.standardCost).neg();
+      next = issueFromLayers(layers, e, k.standardCost, cursor).neg();
     } else {
       const fallback = averageCost({ quantity, value }) ?? k.standardCost ?? new Decimal(0);
       next = issueAverage({ quantity, value }, e.quantity.abs(), fallback).neg();
@@ -121,17 +122,29 @@ function layerOf(e: ReplayEntry, quantity: Decimal, value: Decimal): StateLayer 
   };
 }
 
-function issueFromLayers(layers: StateLayer[], e: ReplayEntry, standardCost: Decimal | null): Decimal {
-  const open = layers
-    .filter((l) => d(l.remaining).gt(0))
-    .map((l) => ({
-      seq: String(layers.indexOf(l)),
-      remaining: d(l.remaining),
-      remainingValue: d(l.remainingValue),
-      unitCost: d(l.unitCost),
-    }));
-  const fallback = standardCost ?? new Decimal(0);
-  const issue = issueFifo(open, e.quantity.abs(), fallback);
+/**
+ * FIFO issue from the replay's layers. `head` skips layers already used up (they never refill), and
+ * only the layers needed are handed to `issueFifo`, so a long replay stays linear.
+ */
+function issueFromLayers(
+  layers: StateLayer[],
+  e: ReplayEntry,
+  standardCost: Decimal | null,
+  cursor: { head: number },
+): Decimal {
+  while (cursor.head < layers.length && d(layers[cursor.head]!.remaining).lte(0)) cursor.head++;
+  const qty = e.quantity.abs();
+  const open = [];
+  let covered = new Decimal(0);
+  for (let i = cursor.head; i < layers.length; i++) {
+    const l = layers[i]!;
+    const remaining = d(l.remaining);
+    if (remaining.lte(0)) continue;
+    open.push({ seq: String(i), remaining, remainingValue: d(l.remainingValue), unitCost: d(l.unitCost) });
+    covered = covered.plus(remaining);
+    if (covered.gte(qty)) break;
+  }
+  const issue = issueFifo(open, qty, standardCost ?? new Decimal(0));
   for (const take of issue.takes) {
     const l = layers[Number(take.seq)]!;
     l.remaining = d(l.remaining).minus(take.quantity).toFixed();

@@ -191,15 +191,16 @@ export async function writeLayers(tx: Executor, schema: string, job: Revaluation
         WHERE ${where} AND quantity > 0 AND posting_date >= ${job.fromDate}::date ORDER BY seq::bigint`,
   );
   const used = new Set(state.layers.map((l) => l.seq).filter((s): s is string => s !== null));
-  const free = rows.filter((r) => !used.has(r.seq));
+  // Free layer rows per move, oldest first (a move may have several lines of the item).
+  const free = new Map<string, string[]>();
+  for (const r of rows) if (!used.has(r.seq)) free.set(r.move_id, [...(free.get(r.move_id) ?? []), r.seq]);
   const updates: { seq: string; remaining: string; value: string }[] = [];
   const inserts: typeof state.layers = [];
   for (const l of state.layers) {
     if (dec(l.remaining).isZero() && dec(l.remainingValue).isZero()) continue;
     let seq = l.seq;
     if (seq === null && dec(l.remaining).gt(0)) {
-      const i = free.findIndex((r) => r.move_id === l.moveId);
-      if (i >= 0) seq = free.splice(i, 1)[0]!.seq;
+      seq = free.get(l.moveId)?.shift() ?? null;
     }
     if (seq === null) inserts.push(l);
     else updates.push({ seq, remaining: l.remaining, value: l.remainingValue });
