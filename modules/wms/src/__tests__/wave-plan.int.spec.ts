@@ -90,4 +90,45 @@ describe('wave plans', () => {
     assert.equal(r.body.error.code, 'WMS_BAD_INPUT');
     assert.equal((await f.s.call('GET', `/api/v1/wave_plan/${plan.id}`)).body.data.status, 'open');
   });
+
+  it('cluster picking: carts of two orders, each order in its own tote', async () => {
+    const orders: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const order = await f.create('delivery_order', {
+        customer: `K${i}`,
+        warehouse: f.warehouse,
+        carrier: 'EMS',
+        lines: [
+          { item: f.items[0]!.id, quantity: '1' },
+          { item: f.items[1]!.id, quantity: '1' },
+        ],
+      });
+      await f.act('delivery_order', order.id, 'reserve');
+      orders.push(order.id);
+    }
+    const plan = await f.create('wave_plan', {
+      warehouse: f.warehouse,
+      group_by: 'carrier',
+      pick_kind: 'cluster',
+      orders_per_list: 2,
+      auto_release: true,
+    });
+    await waitFor(
+      async () => (await f.s.call('GET', `/api/v1/wave_plan/${plan.id}`)).body.data.status === 'done',
+    );
+    const wave = (await f.list('wave')).find((w) => w.carrier === 'EMS')!;
+    const lists = await f.list('pick_list', `filter[wave]=${wave.id}`);
+    assert.deepEqual(
+      lists.map((l) => l.kind),
+      ['cluster', 'cluster'],
+    );
+    const lines = [];
+    for (const l of lists)
+      lines.push(...(await f.s.call('GET', `/api/v1/pick_list/${l.id}`)).body.data.lines);
+    const toteOf = new Map<string, Set<number>>();
+    for (const line of lines)
+      toteOf.set(line.delivery_order, (toteOf.get(line.delivery_order) ?? new Set()).add(line.tote));
+    assert.equal(toteOf.size, 3);
+    for (const totes of toteOf.values()) assert.equal(totes.size, 1, 'one tote per order');
+  });
 });
