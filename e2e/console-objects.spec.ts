@@ -131,3 +131,28 @@ test('lays out a form in tabs, used by the record form and detail', async () => 
   await page.getByRole('tab', { name: '联系方式' }).click();
   await page.getByText('13800000000').waitFor();
 });
+
+test('a designed menu replaces the generated data group', async () => {
+  await page.goto(`${base}/designer/objects/menu`);
+  await page.locator('#object-json').fill(
+    JSON.stringify({
+      name: 'main',
+      groups: [
+        {
+          label: { 'zh-CN': '门诊', en: 'Clinic' },
+          items: [{ entity: 'patient' }, { path: '/tasks', label: { 'zh-CN': '今日任务', en: 'Today' } }],
+        },
+      ],
+    }),
+  );
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/designer\/objects\/menu\/main$/);
+  await page.reload();
+  await page.getByRole('menuitem', { name: '门诊' }).waitFor();
+  assert.equal(await page.getByRole('menuitem', { name: '数据' }).count(), 0);
+  await page.getByRole('menuitem', { name: '今日任务' }).click();
+  await page.waitForURL(/\/tasks$/);
+  await page.getByRole('menuitem', { name: '患者' }).click();
+  await page.waitForURL(/\/data\/patient$/);
+  await shot('objects-04-menu');
+});

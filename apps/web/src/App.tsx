@@ -19,6 +19,11 @@ const Designer = lazy(() => import('./pages/Designer.tsx'));
 const DesignObjects = lazy(() => import('./pages/DesignObjects.tsx'));
 const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const Schedule = lazy(() => import('./pages/Schedule.tsx'));
+const OpsPick = lazy(() => import('./ops/PickPage.tsx'));
+const OpsCount = lazy(() => import('./ops/CountPage.tsx'));
+const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
+const OpsPutaway = lazy(() => import('./ops/PutawayPage.tsx'));
+const OpsStock = lazy(() => import('./ops/StockPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -63,6 +68,11 @@ export function App() {
                       <Route path="/designer/objects/:kind/:name" element={<DesignObjects />} />
                       <Route path="/tasks" element={<Tasks />} />
                       <Route path="/schedule" element={<Schedule />} />
+                      <Route path="/ops/pick" element={<OpsPick />} />
+                      <Route path="/ops/count" element={<OpsCount />} />
+                      <Route path="/ops/receive" element={<OpsReceive />} />
+                      <Route path="/ops/putaway" element={<OpsPutaway />} />
+                      <Route path="/ops/stock" element={<OpsStock />} />
                       <Route path="*" element={<Home />} />
                     </Routes>
                   </Suspense>

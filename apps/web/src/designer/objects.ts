@@ -1,5 +1,5 @@
 /**
- * Design objects other than entities (services, rules, resource types, form layouts) through the meta objects API:
+ * Design objects other than entities (services, rules, resource types, form layouts, menus) through the meta objects API:
  * list, save (create or update with If-Match, or only validate with `?dryRun=true`), delete, and the
  * rule dry run against a sample event.
  */
@@ -7,8 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, api, type FieldError } from '../api/client.ts';
 import type { Label } from '../api/types.ts';
 
-export type ObjectKind = 'service' | 'rule' | 'resource_type' | 'form';
-export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type', 'form'];
+export type ObjectKind = 'service' | 'rule' | 'resource_type' | 'form' | 'menu';
+export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type', 'form', 'menu'];
 
 export type Definition = { name?: string; label?: Label; condition?: string } & Record<string, unknown>;
 export type StoredObject = { kind: string; name: string; definition: Definition; version: number };
@@ -36,6 +36,17 @@ export function templateOf(kind: ObjectKind): Definition {
     };
   }
   if (kind === 'resource_type') return { name: '', label, category: 'equipment' };
+  if (kind === 'menu') {
+    return {
+      name: 'main',
+      groups: [
+        {
+          label: { 'zh-CN': '业务', en: 'Business' },
+          items: [{ path: '/tasks', label: { 'zh-CN': '任务', en: 'Tasks' } }],
+        },
+      ],
+    };
+  }
   if (kind === 'form') return { entity: '', style: 'sections', columns: 2, sections: [] };
   return { label, durationMinutes: 30, priority: 50, form: [] };
 }

@@ -158,7 +158,13 @@ export const en: Shape<typeof zhCN> = {
   },
   objects: {
     title: 'Services, rules and resource types',
-    kinds: { service: 'Services', rule: 'Rules', resource_type: 'Resource types', form: 'Form layouts' },
+    kinds: {
+      service: 'Services',
+      rule: 'Rules',
+      resource_type: 'Resource types',
+      form: 'Form layouts',
+      menu: 'Menus',
+    },
     formEntity: 'Entity (starts a layout)',
     new: 'New',
     condition: 'Condition (CEL)',

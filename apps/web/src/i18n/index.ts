@@ -1,6 +1,7 @@
 /** i18next with zh-CN first and English; the choice is kept in localStorage. */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { opsEn, opsZhCN } from '../ops/i18n.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -13,7 +14,7 @@ function initialLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: zhCN, ops: opsZhCN }, en: { translation: en, ops: opsEn } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

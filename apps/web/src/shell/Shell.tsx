@@ -7,8 +7,10 @@ import { Button, Drawer, Grid, Layout, Menu, type MenuProps, Space, Spin, Switch
 import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
+import { type MenuDef, useMenu } from '../api/menus.ts';
 import { type Navigation, useNavigation } from '../api/navigation.ts';
 import { labelOf } from '../api/types.ts';
+import { opsMenu } from '../ops/menu.ts';
 import { FieldServicesProvider } from './FieldServicesProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { NavigationContext } from './navigation-context.ts';
@@ -20,15 +22,41 @@ const NotificationBell = lazy(() =>
   import('./NotificationBell.tsx').then((m) => ({ default: m.NotificationBell })),
 );
 
-export function menuItems(nav: Navigation, lang: string, t: (k: string) => string): MenuProps['items'] {
-  const data = nav.entities
-    .filter((e) => !e.childOf)
-    .map((e) => ({ key: `/data/${e.name}`, label: labelOf(e.label, lang, e.name) }));
+export function menuItems(
+  nav: Navigation,
+  lang: string,
+  t: (k: string) => string,
+  designed?: MenuDef | null,
+): MenuProps['items'] {
+  const entityItem = (name: string) => {
+    const e = nav.entities.find((x) => x.name === name);
+    return e ? [{ key: `/data/${e.name}`, label: labelOf(e.label, lang, e.name) }] : [];
+  };
+  // A designed menu's groups replace the generated "data" group (unreadable entities already left out).
+  const groups = designed?.groups.length
+    ? designed.groups.map((g, i) => ({
+        key: `menu-${i}`,
+        label: labelOf(g.label, lang, `#${i + 1}`),
+        // A path may also be a top-level item: `#` keeps keys unique, navigation drops it.
+        children: g.items.flatMap((item, j) =>
+          item.entity
+            ? entityItem(item.entity)
+            : [{ key: `${item.path ?? '/'}#${i}.${j}`, label: labelOf(item.label, lang, item.path ?? '') }],
+        ),
+      }))
+    : [
+        {
+          key: 'data',
+          label: t('shell.data'),
+          children: nav.entities.filter((e) => !e.childOf).flatMap((e) => entityItem(e.name)),
+        },
+      ];
   return [
     { key: '/', label: t('shell.home') },
     { key: '/tasks', label: t('shell.tasks') },
     { key: '/schedule', label: t('shell.schedule') },
-    { key: 'data', label: t('shell.data'), children: data },
+    ...opsMenu(nav, t),
+    ...groups,
     ...(nav.canDesign
       ? [
           {
@@ -36,7 +64,7 @@ export function menuItems(nav: Navigation, lang: string, t: (k: string) => strin
             label: t('shell.designer'),
             children: [
               { key: '/designer', label: t('shell.entities') },
-              ...(['service', 'rule', 'resource_type', 'form'] as const).map((k) => ({
+              ...(['service', 'rule', 'resource_type', 'form', 'menu'] as const).map((k) => ({
                 key: `/designer/objects/${k}`,
                 label: t(`objects.kinds.${k}`),
               })),
@@ -50,6 +78,7 @@ export function menuItems(nav: Navigation, lang: string, t: (k: string) => strin
 export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const { t, i18n } = useTranslation();
   const nav = useNavigation();
+  const designed = useMenu();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
@@ -68,10 +97,11 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
     <Menu
       mode="inline"
       selectedKeys={[selected]}
-      defaultOpenKeys={['data']}
-      items={menuItems(nav.data, i18n.language, t)}
+      key={designed.data ? 'designed' : 'generated'}
+      defaultOpenKeys={['data', ...(designed.data?.groups.map((_, i) => `menu-${i}`) ?? [])]}
+      items={menuItems(nav.data, i18n.language, t, designed.data)}
       onClick={({ key }) => {
-        navigate(key);
+        navigate(key.split('#')[0] ?? key);
         setDrawer(false);
       }}
     />

@@ -1,0 +1,4 @@
+// @jsxRuntime automatic
+export default function ReceivePage() {
+  return null;
+}

@@ -1,0 +1,4 @@
+// @jsxRuntime automatic
+export default function StockPage() {
+  return null;
+}

@@ -1,0 +1,82 @@
+/** The operations screens' calls: warehouse and inventory endpoints and the records they read. */
+import { useQuery } from '@tanstack/react-query';
+import { api, type Page } from '../api/client.ts';
+import type { RecordData } from '../api/types.ts';
+
+export type NextPick = {
+  sequence: number;
+  bin: string;
+  item: string;
+  itemCode: string;
+  itemName: string;
+  barcode: string | null;
+  quantity: string;
+  remaining: number;
+} | null;
+
+export type ScanHit = { entity: 'item' | 'lot' | 'serial_number' | 'location'; id: string; item: string | null };
+export type BalanceRow = {
+  item: string;
+  warehouse: string;
+  location: string;
+  lot: string | null;
+  serial: string | null;
+  quantity: string;
+  value: string;
+};
+export type MovementRow = Record<string, string | null>;
+
+export const opsKeys = {
+  records: (entity: string, params: string) => ['ops', 'records', entity, params] as const,
+  record: (entity: string, id: string) => ['ops', 'record', entity, id] as const,
+  next: (list: string) => ['ops', 'next-pick', list] as const,
+  balance: (params: string) => ['ops', 'balance', params] as const,
+  movements: (params: string) => ['ops', 'movements', params] as const,
+};
+
+/** Records of an entity by a plain query string (`filter[status][in]=open,picking&sort=number`). */
+export const listOf = (entity: string, params: string) =>
+  api<Page<RecordData>>(`/api/v1/${entity}?pageSize=200&${params}`).then((p) => p.items);
+
+export function useRecords(entity: string, params = '', enabled = true) {
+  return useQuery({
+    queryKey: opsKeys.records(entity, params),
+    queryFn: () => listOf(entity, params),
+    enabled,
+  });
+}
+
+export const recordOf = (entity: string, id: string) => api<RecordData>(`/api/v1/${entity}/${id}`);
+
+export function useRecord(entity: string, id: string | null) {
+  return useQuery({
+    queryKey: opsKeys.record(entity, id ?? ''),
+    queryFn: () => recordOf(entity, id as string),
+    enabled: !!id,
+  });
+}
+
+export const runAction = (entity: string, id: string, action: string, body: unknown = {}) =>
+  api<RecordData>(`/api/v1/${entity}/${id}/${action}`, { method: 'POST', body });
+
+export const nextPick = (list: string) => api<NextPick>(`/api/v1/wms/pick_list/${list}/next`);
+
+export const scanCode = (code: string) =>
+  api<ScanHit>(`/api/v1/inventory/scan?code=${encodeURIComponent(code)}`);
+
+export const stockBalance = (params: string) =>
+  api<Page<BalanceRow>>(`/api/v1/inventory/balance?${params}`).then((p) => p.items);
+
+export const movements = (params: string) =>
+  api<Page<MovementRow>>(`/api/v1/inventory/movements?${params}`).then((p) => p.items);
+
+/** id -> "code name" of the records of an entity, for reports that answer ids. */
+export function useTitles(entity: string, enabled = true): Map<string, string> {
+  const q = useRecords(entity, 'sort=code', enabled);
+  const map = new Map<string, string>();
+  for (const r of q.data ?? []) {
+    const title = [r.code, r.name].filter((x) => typeof x === 'string' && x).join(' ');
+    map.set(r.id as string, title || String(r.number ?? r.id));
+  }
+  return map;
+}
