@@ -105,8 +105,15 @@ export async function lockValuationRows(
   );
 }
 
-/** Open FIFO layers of these items, per item and company in consumption order. */
-export async function openLayersOf(tx: Executor, schema: string, items: string[]) {
+/**
+ * The open FIFO layers that issues of `needed` quantity per item can reach, oldest first: layers
+ * after the needed quantity is covered are not read (all of them when it is not covered).
+ */
+export async function openLayersOf(
+  tx: Executor,
+  schema: string,
+  needs: { itemId: string; quantity: string }[],
+) {
   const { rows } = await tx.run<{
     seq: string;
     item_id: string;
@@ -115,10 +122,16 @@ export async function openLayersOf(tx: Executor, schema: string, items: string[]
     remaining_value: string;
     unit_cost: string;
   }>(
-    sql`SELECT seq::text AS seq, item_id, company_id, remaining::text AS remaining,
-          remaining_value::text AS remaining_value, unit_cost::text AS unit_cost
-        FROM ${t(schema, 'inv_layer')} WHERE item_id = ANY(${items}::uuid[]) AND remaining <> 0
-        ORDER BY item_id, company_id, posting_date, seq::bigint`,
+    sql`SELECT x.seq::text AS seq, x.item_id, x.company_id, x.remaining::text AS remaining,
+          x.remaining_value::text AS remaining_value, x.unit_cost::text AS unit_cost
+        FROM (SELECT y.seq, y.item_id, y.company_id, y.posting_date, y.remaining, y.remaining_value, y.unit_cost, n.needed,
+                sum(y.remaining) OVER (PARTITION BY y.item_id, y.company_id ORDER BY y.posting_date, y.seq) AS covered
+              FROM ${t(schema, 'inv_layer')} y
+              JOIN unnest(${needs.map((n) => n.itemId)}::uuid[], ${needs.map((n) => n.quantity)}::numeric[]) AS n(item_id, needed)
+                ON n.item_id = y.item_id
+              WHERE y.remaining <> 0) x
+        WHERE x.covered - x.remaining < x.needed
+        ORDER BY x.item_id, x.company_id, x.posting_date, x.seq`,
   );
   return rows;
 }

@@ -177,12 +177,15 @@ async function postBatch(tx: Executor, schema: string, batch: { m: BulkMove; i: 
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, d]) => d);
   const valuations = await lockValuationRows(tx, schema, valKeys);
-  const fifoItems = [
-    ...new Set(all.filter((d) => items.get(d.itemId)!.valuationMethod === 'fifo').map((d) => d.itemId)),
-  ];
+  // FIFO issues read only the layers they can reach (receipts add theirs after the open ones).
+  const needs = new Map<string, Decimal>();
+  for (const d of all)
+    if (d.quantity.isNegative() && items.get(d.itemId)!.valuationMethod === 'fifo')
+      needs.set(d.itemId, (needs.get(d.itemId) ?? new Decimal(0)).minus(d.quantity));
   const state = new Map<string, Valuation>();
   for (const [k, v] of valuations) state.set(k, { quantity: v.quantity, value: v.value, layers: [] });
-  for (const l of fifoItems.length > 0 ? await openLayersOf(tx, schema, fifoItems) : [])
+  const reach = [...needs].map(([itemId, q]) => ({ itemId, quantity: q.toFixed() }));
+  for (const l of reach.length > 0 ? await openLayersOf(tx, schema, reach) : [])
     state.get(`${l.item_id}|${l.company_id}`)?.layers.push({
       seq: l.seq,
       remaining: dec(l.remaining),
