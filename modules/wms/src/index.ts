@@ -7,6 +7,7 @@
 import { defineModule } from '@tenon/design';
 import { registerWmsActions } from './actions/wms.actions.ts';
 import { wmsEntities } from './entities/index.ts';
+import { moveTaskRule } from './services/replenish.service.ts';
 import { runWavePlanRule } from './services/run-wave-plan.service.ts';
 import { wmsServices } from './services/tasks.ts';
 
@@ -14,7 +15,7 @@ export const wmsModule = defineModule({
   name: 'wms',
   entities: wmsEntities,
   registerActions: registerWmsActions,
-  objects: [...wmsServices, runWavePlanRule],
+  objects: [...wmsServices, runWavePlanRule, moveTaskRule],
 });
 
 export * from './domain/errors.ts';

@@ -68,7 +68,7 @@ describe('pick-face replenishment', () => {
     assert.equal(wrong.body.error.code, 'WMS_SCAN_MISMATCH');
     for (const t of tasks) await f.act('move_task', t.id, 'confirm', { location: 'A-01' });
     assert.equal(new Decimal(await onHand('A-01')).toFixed(), '38');
-    const processes = (await f.s.call('GET', '/api/v1/processes?service=wms_replenish')).body.data.items;
+    const processes = (await f.s.call('GET', '/api/v1/processes?service=wms_move')).body.data.items;
     assert.ok(
       processes.length === tasks.length &&
         processes.every((p: { exitReason: string }) => p.exitReason === 'done'),

@@ -1,7 +1,8 @@
 /**
  * Waves released automatically at fixed times: a tenant's cron rule creates a wave plan, the module's
  * rule runs it, and with `auto_release` the wave's pick lists and pick tasks exist without anyone
- * pressing a button. A plan with a bad grouping changes nothing and says why when run by hand.
+ * pressing a button. A plan with a bad grouping changes nothing and says why when run by hand. Cluster
+ * picking through a plan; a move task created by hand becomes a task through the module's rule.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -130,5 +131,22 @@ describe('wave plans', () => {
       toteOf.set(line.delivery_order, (toteOf.get(line.delivery_order) ?? new Set()).add(line.tote));
     assert.equal(toteOf.size, 3);
     for (const totes of toteOf.values()) assert.equal(totes.size, 1, 'one tote per order');
+  });
+
+  it('a move task created by hand becomes a clerk task and ends when scanned', async () => {
+    const move = await f.create('move_task', {
+      warehouse: f.warehouse,
+      item: f.items[0]!.id,
+      quantity: '5',
+      from_location: f.bins.get('C-05'),
+      to_location: f.bins.get('B-01'),
+    });
+    const task = async () =>
+      (await f.s.call('GET', `/api/v1/processes?entity=move_task&recordId=${move.id}`)).body.data.items[0];
+    await waitFor(async () => Boolean(await task()));
+    assert.equal((await task()).service, 'wms_move');
+    const done = await f.act('move_task', move.id, 'confirm', { location: 'B-01' });
+    assert.equal(done.status, 'done');
+    assert.equal((await task()).exitReason, 'done');
   });
 });

@@ -8,6 +8,7 @@ import { AppError } from '@tenon/core';
 import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { postStockMoveIn } from '@tenon/inventory';
+import { listProcesses } from '@tenon/kernel';
 import { WmsErrors } from '../domain/errors.ts';
 import { type PickFace, planReplenishment, type ReserveStock } from '../domain/replenishment.ts';
 import { scannedBin } from './confirm-putaway.service.ts';
@@ -96,6 +97,7 @@ export async function planFaceReplenishment(
   for (const move of plan.moves) {
     const task = await createIn(s, 'move_task', {
       warehouse,
+      reason: 'replenishment',
       item: move.item,
       lot: move.lot ?? null,
       quantity: move.quantity,
@@ -103,7 +105,7 @@ export async function planFaceReplenishment(
       to_location: idOf.get(move.to),
     });
     const pid = await openTask(s.tx, s.ctx, entity, {
-      service: 'wms_replenish',
+      service: 'wms_move',
       entity: 'move_task',
       recordId: task.id as string,
     });
@@ -145,6 +147,34 @@ export async function confirmMove(
     ],
   });
   await patchIn(s, 'move_task', task.id as string, { status: 'done', stock_move: moveId });
-  await finishTask(s.tx, s.ctx, entity, task.process_id as string | null);
+  await finishTask(
+    s.tx,
+    s.ctx,
+    entity,
+    (task.process_id as string | null) ?? (await boundTask(s, task.id as string)),
+  );
   return reload(s, 'move_task', task.id as string);
 }
+
+/** The live task the module's rule opened for a move task created by hand. */
+async function boundTask(s: Scope, id: string): Promise<string | null> {
+  const { items } = await listProcesses(
+    s.tx,
+    s.schema,
+    { entity: 'move_task', recordId: id },
+    { limit: 10, offset: 0 },
+  );
+  return items.find((p) => p.state !== 'TERMINATED')?.pid ?? null;
+}
+
+/** The module's rule: a move task created by hand (no task yet) becomes a clerk's task. */
+export const moveTaskRule = {
+  kind: 'rule',
+  definition: {
+    name: 'wms_open_move_task',
+    label: { 'zh-CN': '手工移库任务进入任务列表', en: 'A move task created by hand becomes a task' },
+    event: { topic: 'record.created', entity: 'move_task' },
+    condition: "record.status == 'open' && record.process_id == null",
+    instructions: [{ do: 'create_process', service: 'wms_move', bind: 'event' }],
+  },
+};

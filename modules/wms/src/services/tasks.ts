@@ -51,8 +51,8 @@ export const wmsServices = [
     slaMinutes: 60,
   },
   {
-    name: 'wms_replenish',
-    label: label('补货移库', 'Replenish'),
+    name: 'wms_move',
+    label: label('移库', 'Move stock'),
     bindsTo: 'move_task',
     role: 'warehouse_clerk',
     priority: 55,
