@@ -18,6 +18,7 @@ export const wmsModule = defineModule({
   objects: [...wmsServices, runWavePlanRule, moveTaskRule],
 });
 
+export { loadWmsDemo, type WmsDemo } from './demo/wms-demo.ts';
 export * from './domain/errors.ts';
 export * from './domain/layout.ts';
 export * from './domain/milk-run.ts';
