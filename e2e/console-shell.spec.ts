@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createUser } from '@tenon/identity';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
 import { ARTIFACTS, zhEn as label, openBrowser, PATIENT, signIn, startConsoleServer } from './browser.ts';
@@ -113,4 +114,41 @@ test('the schedule shows a booking on the resource’s day timeline', async () =
   await shot('shell-03-schedule');
   await page.getByText('周', { exact: true }).click();
   await row.locator('.tenon-booking').waitFor();
+});
+
+test('a new user replaces the one-time password at the first sign-in', async () => {
+  const other = await browser.context.browser()?.newContext();
+  const fresh = other ? await other.newPage() : await browser.context.newPage();
+  const username = `newcomer@${server.tenant.name}`;
+  await createUser(server.db, {
+    username,
+    password: 'one-time-Pass-1',
+    tenant: server.tenant,
+    roles: ['admin'],
+    mustChangePassword: true,
+  });
+  await fresh.goto(base);
+  await fresh.evaluate(() => {
+    sessionStorage.clear();
+    localStorage.clear();
+  });
+  await fresh.reload();
+  await fresh.getByLabel('用户名').fill(username);
+  await fresh.getByLabel('密码').fill('one-time-Pass-1');
+  await fresh.getByRole('button', { name: /^登\s*录$/ }).click();
+  await fresh.getByText('设置新密码').waitFor();
+  await fresh.getByLabel('新密码', { exact: true }).fill('my-own-Pass-2');
+  await fresh.getByLabel('确认新密码').fill('my-own-Pass-3');
+  await fresh.getByRole('button', { name: '修改并登录' }).click();
+  await fresh.getByText('两次输入的密码不一致').waitFor();
+  await fresh.getByLabel('确认新密码').fill('my-own-Pass-2');
+  await fresh.getByRole('button', { name: '修改并登录' }).click();
+  await fresh.getByRole('menuitem', { name: '任务' }).waitFor();
+  const login = await server.callAs(null, 'POST', '/api/v1/auth/login', {
+    username,
+    password: 'my-own-Pass-2',
+  });
+  assert.equal(login.status, 200);
+  await fresh.close();
+  await other?.close();
 });

@@ -14,6 +14,12 @@ export const en: Shape<typeof zhCN> = {
     codeHint: 'Enter the 6-digit code from your authenticator app',
     submit: 'Sign in',
     failed: 'Sign-in failed',
+    changeTitle: 'Set a new password',
+    changeHint: 'On the first sign-in, replace the one-time password with your own.',
+    newPassword: 'New password',
+    confirmPassword: 'Confirm the new password',
+    mismatch: 'The two passwords differ',
+    changeSubmit: 'Change and sign in',
   },
   shell: {
     home: 'Home',

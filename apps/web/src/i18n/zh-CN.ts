@@ -10,6 +10,12 @@ export const zhCN = {
     codeHint: '请输入身份验证器中的 6 位验证码',
     submit: '登录',
     failed: '登录失败',
+    changeTitle: '设置新密码',
+    changeHint: '首次登录须先把一次性密码改为您自己的密码。',
+    newPassword: '新密码',
+    confirmPassword: '确认新密码',
+    mismatch: '两次输入的密码不一致',
+    changeSubmit: '修改并登录',
   },
   shell: {
     home: '首页',

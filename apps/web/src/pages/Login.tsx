@@ -1,5 +1,8 @@
 // @jsxRuntime automatic
-/** Sign-in: username and password, then a one-time code when the account has MFA. */
+/**
+ * Sign-in: username and password, then a one-time code when the account has MFA, then a new password
+ * when the account must change its (one-time) password before anything else.
+ */
 import { Alert, Button, Card, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,18 +16,24 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
   const [needCode, setNeedCode] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [mustChange, setMustChange] = useState<Credentials | null>(null);
+  const signIn = async (values: Credentials) => {
+    const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v));
+    tokens.set(
+      await api<{ accessToken: string; refreshToken: string }>('/api/v1/auth/login', {
+        method: 'POST',
+        body,
+      }),
+    );
+    const me = await api<{ passwordChangeRequired: boolean }>('/api/v1/auth/me');
+    if (me.passwordChangeRequired) setMustChange(values);
+    else onSignedIn();
+  };
   const submit = async (values: Credentials) => {
     setBusy(true);
     setError(null);
     try {
-      const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v));
-      tokens.set(
-        await api<{ accessToken: string; refreshToken: string }>('/api/v1/auth/login', {
-          method: 'POST',
-          body,
-        }),
-      );
-      onSignedIn();
+      await signIn(values);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'AUTH_MFA_REQUIRED') setNeedCode(true);
       else setError(err instanceof Error ? err.message : t('login.failed'));
@@ -32,6 +41,18 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
       setBusy(false);
     }
   };
+  if (mustChange) {
+    return (
+      <ChangePassword
+        onChanged={async (password) => {
+          // The change ends every session: sign in again with the new password (no MFA code reuse).
+          const { code: _code, ...rest } = mustChange;
+          await signIn({ ...rest, password });
+        }}
+        current={mustChange.password}
+      />
+    );
+  }
   return (
     <div className="tenon-login">
       <Card title={`${t('app.name')} · ${t('login.title')}`} extra={<LanguageSwitch />}>
@@ -67,6 +88,67 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
             {error ? <Alert type="error" message={error} showIcon /> : null}
             <Button type="primary" htmlType="submit" block loading={busy}>
               {t('login.submit')}
+            </Button>
+          </Space>
+        </Form>
+      </Card>
+    </div>
+  );
+}
+
+function ChangePassword({
+  current,
+  onChanged,
+}: {
+  current: string;
+  onChanged: (password: string) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (values: { password: string; confirm: string }) => {
+    setError(null);
+    if (values.password !== values.confirm) return setError(t('login.mismatch'));
+    setBusy(true);
+    try {
+      await api('/api/v1/auth/password', {
+        method: 'POST',
+        body: { currentPassword: current, newPassword: values.password },
+      });
+      await onChanged(values.password);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t('login.failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="tenon-login">
+      <Card title={t('login.changeTitle')} extra={<LanguageSwitch />}>
+        <Form<{ password: string; confirm: string }>
+          layout="vertical"
+          onFinish={submit}
+          name="change-password"
+        >
+          <Alert type="info" title={t('login.changeHint')} style={{ marginBottom: 16 }} />
+          <Form.Item
+            name="password"
+            label={t('login.newPassword')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input.Password autoComplete="new-password" autoFocus />
+          </Form.Item>
+          <Form.Item
+            name="confirm"
+            label={t('login.confirmPassword')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {error ? <Alert type="error" title={error} showIcon /> : null}
+            <Button type="primary" htmlType="submit" block loading={busy}>
+              {t('login.changeSubmit')}
             </Button>
           </Space>
         </Form>
