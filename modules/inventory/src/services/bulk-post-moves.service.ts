@@ -8,7 +8,7 @@
 import { AppError, Decimal, newId } from '@tenon/core';
 import type { Database, Executor } from '@tenon/db';
 import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
-import { averageCost, issueAverage, issueFifo, receiptValue } from '../domain/valuation.ts';
+import { type BatchValuation, valueDelta } from '../domain/value-batch.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
   addBalanceRows,
@@ -44,15 +44,7 @@ export type BulkResult = { posted: number; replayed: number; batches: number; re
 const MAX_BATCH = 5000;
 const isUniqueOrCheck = (err: unknown) => ['23505', '23514'].includes((err as { code?: string })?.code ?? '');
 
-type Layer = {
-  seq: string | null;
-  remaining: Decimal;
-  remainingValue: Decimal;
-  unitCost: Decimal;
-  touched: boolean;
-  fresh?: NewLayer;
-};
-type Valuation = { quantity: Decimal; value: Decimal; layers: Layer[] };
+type Valuation = BatchValuation;
 
 export async function bulkPostMoves(
   db: Database,
@@ -294,63 +286,6 @@ async function postBatch(tx: Executor, schema: string, batch: { m: BulkMove; i: 
   return { posted: moves.length, jobs };
 }
 
-/** Values one delta against the in-memory valuation of its item (FIFO layers or moving average). */
-function valueDelta(
-  v: Valuation,
-  item: { valuationMethod: string; standardCost: Decimal | null },
-  d: { quantity: Decimal; unitCost: string | null; itemId: string; companyId: string },
-  move: { moveId: string; postingDate: string },
-): Decimal {
-  const fallback = averageCost(v) ?? item.standardCost ?? new Decimal(0);
-  const qty = d.quantity.abs();
-  let value: Decimal;
-  const layer = (q: Decimal, val: Decimal, unitCost: Decimal): Layer => ({
-    seq: null,
-    remaining: q,
-    remainingValue: val,
-    unitCost,
-    touched: true,
-    fresh: {
-      itemId: d.itemId,
-      companyId: d.companyId,
-      moveId: move.moveId,
-      postingDate: move.postingDate,
-      quantity: q.toFixed(),
-      remaining: '',
-      remainingValue: '',
-      unitCost: unitCost.toFixed(),
-    },
-  });
-  if (d.quantity.gt(0)) {
-    const unitCost = d.unitCost ? new Decimal(d.unitCost) : fallback;
-    value = receiptValue(qty, unitCost);
-    if (item.valuationMethod === 'fifo') v.layers.push(layer(qty, value, unitCost));
-  } else if (item.valuationMethod === 'fifo') {
-    const open = v.layers.map((l, i) => ({ ...l, seq: String(i) })).filter((l) => !l.remaining.isZero());
-    const issue = issueFifo(open, qty, fallback);
-    for (const take of issue.takes) {
-      const l = v.layers[Number(take.seq)]!;
-      l.remaining = l.remaining.minus(take.quantity);
-      l.remainingValue = l.remainingValue.minus(take.value);
-      l.touched = true;
-    }
-    if (issue.shortfall.gt(0))
-      v.layers.push(
-        layer(
-          issue.shortfall.neg(),
-          issue.shortfallValue.neg(),
-          issue.shortfallValue.dividedBy(issue.shortfall),
-        ),
-      );
-    value = issue.value.neg();
-  } else {
-    value = issueAverage(v, qty, fallback).neg();
-  }
-  v.quantity = v.quantity.plus(d.quantity);
-  v.value = v.value.plus(value);
-  return value;
-}
-
 async function writeValuation(
   tx: Executor,
   schema: string,
@@ -368,29 +303,36 @@ async function writeValuation(
     };
   });
   await addValuationRows(tx, schema, rows);
-  const layers = [...state.values()].flatMap((v) => v.layers.filter((l) => l.touched));
+  const touched = [...state.entries()].flatMap(([k, v]) =>
+    v.layers.filter((l) => l.touched).map((l) => ({ key: k.split('|') as [string, string], l })),
+  );
+  const remainders = touched.filter(({ l }) => l.seq !== null);
   await setLayerRemainders(
     tx,
     schema,
-    layers
-      .filter((l) => l.seq !== null)
-      .map((l) => ({
-        seq: l.seq!,
-        remaining: l.remaining.toFixed(),
-        remainingValue: l.remainingValue.toFixed(),
-      })),
+    remainders.map(({ l }) => ({
+      seq: l.seq!,
+      remaining: l.remaining.toFixed(),
+      remainingValue: l.remainingValue.toFixed(),
+    })),
   );
-  await insertLayerRows(
-    tx,
-    schema,
-    layers
-      .filter((l) => l.fresh)
-      .map((l) => ({
-        ...l.fresh!,
-        remaining: l.remaining.toFixed(),
-        remainingValue: l.remainingValue.toFixed(),
-      })),
+  const created: NewLayer[] = touched.flatMap(({ key: [itemId, companyId], l }) =>
+    l.origin
+      ? [
+          {
+            itemId,
+            companyId,
+            moveId: l.origin.moveId,
+            postingDate: l.origin.postingDate,
+            quantity: l.origin.quantity.toFixed(),
+            remaining: l.remaining.toFixed(),
+            remainingValue: l.remainingValue.toFixed(),
+            unitCost: l.unitCost.toFixed(),
+          },
+        ]
+      : [],
   );
+  await insertLayerRows(tx, schema, created);
 }
 
 /** Runs `f`; a refusal names the move (its index in the input) in the error's details. */

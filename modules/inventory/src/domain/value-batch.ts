@@ -1,0 +1,63 @@
+/**
+ * Pure: values the deltas of many moves against an in-memory valuation per item and company (the
+ * open FIFO layers read once, or the moving average), with the same rules as a single posting. The
+ * caller writes the touched and new layers afterwards. No I/O, no clock.
+ */
+import { Decimal } from '@tenon/core';
+import { averageCost, issueAverage, issueFifo, receiptValue } from './valuation.ts';
+
+export type BatchLayer = {
+  /** The inv_layer row; null for a layer created in this batch. */
+  seq: string | null;
+  remaining: Decimal;
+  remainingValue: Decimal;
+  unitCost: Decimal;
+  touched: boolean;
+  /** For a new layer: where it comes from and its original quantity. */
+  origin?: { moveId: string; postingDate: string; quantity: Decimal };
+};
+export type BatchValuation = { quantity: Decimal; value: Decimal; layers: BatchLayer[] };
+
+/** The signed value of one delta; updates `v` (quantity, value, layers). */
+export function valueDelta(
+  v: BatchValuation,
+  item: { valuationMethod: string; standardCost: Decimal | null },
+  d: { quantity: Decimal; unitCost: string | null },
+  move: { moveId: string; postingDate: string },
+): Decimal {
+  const fallback = averageCost(v) ?? item.standardCost ?? new Decimal(0);
+  const qty = d.quantity.abs();
+  let value: Decimal;
+  const layer = (q: Decimal, val: Decimal, unitCost: Decimal): BatchLayer => ({
+    seq: null,
+    remaining: q,
+    remainingValue: val,
+    unitCost,
+    touched: true,
+    origin: { ...move, quantity: q },
+  });
+  if (d.quantity.gt(0)) {
+    const unitCost = d.unitCost ? new Decimal(d.unitCost) : fallback;
+    value = receiptValue(qty, unitCost);
+    if (item.valuationMethod === 'fifo') v.layers.push(layer(qty, value, unitCost));
+  } else if (item.valuationMethod === 'fifo') {
+    const open = v.layers.map((l, i) => ({ ...l, seq: String(i) })).filter((l) => !l.remaining.isZero());
+    const issue = issueFifo(open, qty, fallback);
+    for (const take of issue.takes) {
+      const l = v.layers[Number(take.seq)]!;
+      l.remaining = l.remaining.minus(take.quantity);
+      l.remainingValue = l.remainingValue.minus(take.value);
+      l.touched = true;
+    }
+    if (issue.shortfall.gt(0)) {
+      const cost = issue.shortfallValue.dividedBy(issue.shortfall);
+      v.layers.push(layer(issue.shortfall.neg(), issue.shortfallValue.neg(), cost));
+    }
+    value = issue.value.neg();
+  } else {
+    value = issueAverage(v, qty, fallback).neg();
+  }
+  v.quantity = v.quantity.plus(d.quantity);
+  v.value = v.value.plus(value);
+  return value;
+}
