@@ -5,6 +5,7 @@ import { confirmPick } from '../services/confirm-pick.service.ts';
 import { confirmPutaway } from '../services/confirm-putaway.service.ts';
 import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
 import { arriveMilkRun, planMilkRunFor } from '../services/plan-milk-run.service.ts';
+import { rejectHeld, releaseHold } from '../services/quality-hold.service.ts';
 import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
 import { scopeOf } from '../services/records.ts';
 import { releaseWave } from '../services/release-wave.service.ts';
@@ -26,6 +27,10 @@ export function registerWmsActions(registry: ActionRegistry): void {
   registry.register('asn', 'cancel', ({ tx, ctx, entity, record }) =>
     cancelAsn(scopeOf(tx, ctx), entity, record),
   );
+  registry.register('goods_receipt', 'release_hold', ({ tx, ctx, entity, record }) =>
+    releaseHold(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('goods_receipt', 'reject', ({ tx, ctx, record }) => rejectHeld(scopeOf(tx, ctx), record));
   registry.register('putaway_task', 'confirm', ({ tx, ctx, entity, record, body }) =>
     confirmPutaway(scopeOf(tx, ctx), entity, record, body),
   );

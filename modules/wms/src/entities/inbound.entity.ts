@@ -44,6 +44,7 @@ export const asnEntity = {
       { default: 'manual' },
     ),
     field('reference', 'string', '供应商单号', 'Supplier reference', { maxLength: 60 }),
+    field('quality_hold', 'boolean', '质检暂扣', 'Quality hold', { default: false }),
     field('process_id', 'string', '收货任务', 'Receive task', { maxLength: 40, actionOwned: true }),
     status([
       ['draft', '草稿', 'Draft'],
@@ -76,6 +77,7 @@ export const receiptEntity = {
   label: label('收货记录', 'Goods receipt'),
   module: 'wms',
   titleField: 'number',
+  actions: [action('release_hold', '质检放行', 'Release from hold'), action('reject', '质检拒收', 'Reject')],
   fields: [
     number('GR-{YYYY}{MM}{DD}-{SEQ:4}'),
     linkTo('asn', 'asn', '到货通知', 'ASN', { required: true }),
@@ -96,6 +98,18 @@ export const receiptEntity = {
       { default: 'none' },
     ),
     field('scanned_code', 'string', '扫描条码', 'Scanned code', { maxLength: 120 }),
+    options(
+      'quality',
+      '质检',
+      'Quality',
+      [
+        ['none', '免检', 'Not held'],
+        ['held', '暂扣待检', 'On hold'],
+        ['released', '已放行', 'Released'],
+        ['rejected', '已拒收', 'Rejected'],
+      ],
+      { default: 'none', actionOwned: true },
+    ),
     field('stock_move', 'string', '库存移动', 'Stock move', { maxLength: 40 }),
   ],
 };

@@ -102,30 +102,34 @@ export async function receiveAsn(
   const damaged = new Decimal(line.damaged_qty).plus(input.d);
   const total = received.plus(damaged);
   const variance = total.gt(line.quantity) ? 'over' : total.lt(line.quantity) ? 'under' : 'none';
-  const quarantine = input.d.gt(0)
-    ? (
-        await rows<{ id: string }>(
-          s,
-          sql`SELECT id FROM ${t(s, 'location')} WHERE warehouse = ${asn.warehouse as string}::uuid
+  const hold = asn.quality_hold === true && input.q.gt(0);
+  const quarantine =
+    input.d.gt(0) || hold
+      ? (
+          await rows<{ id: string }>(
+            s,
+            sql`SELECT id FROM ${t(s, 'location')} WHERE warehouse = ${asn.warehouse as string}::uuid
                 AND bin_type = 'quarantine' AND active IS NOT FALSE ORDER BY code LIMIT 1`,
-        )
-      )[0]?.id
-    : undefined;
+          )
+        )[0]?.id
+      : undefined;
+  if (hold && !quarantine) throw bad('quality_hold', 'the warehouse has no quarantine bin');
+  const accepted = hold ? quarantine! : (asn.receiving_location as string);
   const receipt = await createIn(s, 'goods_receipt', {
     asn: asn.id,
     item: line.item,
     lot,
-    location: asn.receiving_location,
+    location: accepted,
     quantity: input.q.toFixed(),
     damaged_qty: input.d.toFixed(),
     variance,
     scanned_code: input.code,
   });
   const moveLines = [
-    ...(input.q.gt(0)
-      ? [{ item: line.item, toLocation: asn.receiving_location as string, lot, quantity: input.q.toFixed() }]
+    ...(input.q.gt(0) ? [{ item: line.item, toLocation: accepted, lot, quantity: input.q.toFixed() }] : []),
+    ...(quarantine && input.d.gt(0)
+      ? [{ item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed() }]
       : []),
-    ...(quarantine ? [{ item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed() }] : []),
   ];
   if (moveLines.length > 0) {
     const { moveId } = await postStockMoveIn(s.tx, s.schema, {
@@ -137,13 +141,16 @@ export async function receiveAsn(
       sourceId: receipt.id as string,
       lines: moveLines,
     });
-    await patchIn(s, 'goods_receipt', receipt.id as string, { stock_move: moveId });
+    await patchIn(s, 'goods_receipt', receipt.id as string, {
+      stock_move: moveId,
+      ...(hold ? { quality: 'held' } : {}),
+    });
   }
   await s.tx.run(
     sql`UPDATE ${t(s, 'asn_line')} SET received_qty = ${received.toFixed()}::numeric, damaged_qty = ${damaged.toFixed()}::numeric,
           updated_at = now() WHERE id = ${line.id}::uuid`,
   );
-  if (input.q.gt(0)) {
+  if (input.q.gt(0) && !hold) {
     await planPutawayTasks(s, entity, {
       receipt: receipt.id as string,
       warehouse: asn.warehouse as string,
