@@ -52,7 +52,10 @@ function ChooseSession({ onOpen }: { onOpen: (id: string) => void }) {
           aria-label={t('common.warehouse')}
           value={warehouse}
           onChange={setWarehouse}
-          options={(warehouses.data ?? []).map((w) => ({ value: w.id as string, label: `${w.code} ${w.name}` }))}
+          options={(warehouses.data ?? []).map((w) => ({
+            value: w.id as string,
+            label: `${w.code} ${w.name}`,
+          }))}
         />
         <Button type="primary" disabled={!warehouse} onClick={() => void start()}>
           {t('count.start')}
@@ -158,7 +161,11 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
     return (
       <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
         {header}
-        <Result status="success" title={t('count.submitted')} subTitle={t('count.lines', { n: lines.length })} />
+        <Result
+          status="success"
+          title={t('count.submitted')}
+          subTitle={t('count.lines', { n: lines.length })}
+        />
       </Space>
     );
   return (
@@ -200,7 +207,8 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
         dataSource={lines}
         renderItem={(l: RecordData) => (
           <List.Item>
-            {bins.get(l.location as string) ?? ''} · {items.get(l.item as string) ?? ''} × {String(l.counted_qty)}
+            {bins.get(l.location as string) ?? ''} · {items.get(l.item as string) ?? ''} ×{' '}
+            {String(l.counted_qty)}
           </List.Item>
         )}
       />

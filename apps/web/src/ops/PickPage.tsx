@@ -6,7 +6,7 @@
  * quantity actually found. The progress bar counts the stops done.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Input, List, Progress, Result, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, List, Progress, Result, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
@@ -15,7 +15,7 @@ import type { RecordData } from '../api/types.ts';
 import { type NextPick, nextPick, opsKeys, runAction, scanCode, useRecord, useRecords } from './api.ts';
 import { signalError } from './feedback.ts';
 import { ScanInput, type ScanMessage } from './ScanInput.tsx';
-import { isDecimal, sameCode } from './scan-codes.ts';
+import { isDecimal, plainQuantity, sameCode } from './scan-codes.ts';
 
 export default function PickPage() {
   const [params, setParams] = useSearchParams();
@@ -105,7 +105,7 @@ function PickList({ id, onBack }: { id: string; onBack: () => void }) {
 
   const confirm = async (code: string, stop: NonNullable<NextPick>) => {
     if (short !== null && !isDecimal(short)) return fail(t('pick.shortQty'));
-    const quantity = short ?? stop.quantity;
+    const quantity = short ?? plainQuantity(stop.quantity);
     setBusy(true);
     try {
       await runAction('pick_list', id, 'confirm_pick', { location: stop.bin, code, quantity });
@@ -148,7 +148,10 @@ function PickList({ id, onBack }: { id: string; onBack: () => void }) {
         data-testid="pick-progress"
       />
       {next === null ? (
-        <Result status="success" title={t('pick.finished')} data-testid="pick-finished" />
+        <>
+          {message && <Alert type={message.type} showIcon message={message.text} role="status" />}
+          <Result status="success" title={t('pick.finished')} data-testid="pick-finished" />
+        </>
       ) : (
         <>
           <Card size="small" className="tenon-next-pick">
@@ -161,11 +164,13 @@ function PickList({ id, onBack }: { id: string; onBack: () => void }) {
               {next.itemCode} · {next.itemName}
             </Typography.Title>
             <div data-testid="next-qty" style={{ fontSize: 28, fontWeight: 600 }}>
-              {t('pick.toPick', { qty: next.quantity })}
+              {t('pick.toPick', { qty: plainQuantity(next.quantity) })}
             </div>
           </Card>
           <ScanInput
-            prompt={binOk ? t('pick.scanItem', { item: next.itemCode }) : t('pick.scanBin', { bin: next.bin })}
+            prompt={
+              binOk ? t('pick.scanItem', { item: next.itemCode }) : t('pick.scanBin', { bin: next.bin })
+            }
             onScan={(code) => void onScan(code)}
             message={message}
             disabled={busy}

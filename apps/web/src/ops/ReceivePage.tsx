@@ -1,4 +1,150 @@
 // @jsxRuntime automatic
+/**
+ * Receiving by ASN on a phone: choose a submitted ASN, scan an item (or lot) code, enter the good and
+ * the damaged quantity (and the supplier lot and expiry for lot-tracked items), receive. Each line
+ * shows what was expected and received, with over or under receipt marked. Putaway tasks follow on
+ * the server; the putaway screen takes them.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Input, List, Space, Spin, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router-dom';
+import { ApiError } from '../api/client.ts';
+import type { RecordData } from '../api/types.ts';
+import { opsKeys, runAction, useRecord, useRecords, useTitles } from './api.ts';
+import { signalError } from './feedback.ts';
+import { ScanInput, type ScanMessage } from './ScanInput.tsx';
+import { isDecimal, sumMinus } from './scan-codes.ts';
+
 export default function ReceivePage() {
-  return null;
+  const { t } = useTranslation('ops');
+  const [params, setParams] = useSearchParams();
+  const asn = params.get('asn');
+  const asns = useRecords('asn', 'filter[status][in]=submitted,receiving&sort=number', !asn);
+  if (asn) return <ReceiveAsn id={asn} onBack={() => setParams({})} />;
+  return (
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
+      <Typography.Title level={4}>{t('receive.choose')}</Typography.Title>
+      <List
+        loading={asns.isLoading}
+        locale={{ emptyText: t('common.none') }}
+        dataSource={asns.data ?? []}
+        renderItem={(a: RecordData) => (
+          <List.Item onClick={() => setParams({ asn: a.id as string })} style={{ cursor: 'pointer' }}>
+            <List.Item.Meta title={String(a.number)} description={String(a.expected_date ?? '')} />
+          </List.Item>
+        )}
+      />
+    </Space>
+  );
+}
+
+/** Over / under receipt of a line, from decimal strings. */
+function deviation(line: RecordData): { kind: 'over' | 'under' | null; qty: string } {
+  const received = String(line.received_qty ?? '0');
+  const damaged = String(line.damaged_qty ?? '0');
+  if (sumMinus(received, damaged, '0') === '0') return { kind: null, qty: '0' };
+  const diff = sumMinus(received, damaged, String(line.quantity ?? '0'));
+  if (diff === '0') return { kind: null, qty: '0' };
+  return diff.startsWith('-') ? { kind: 'under', qty: diff.slice(1) } : { kind: 'over', qty: diff };
+}
+
+function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
+  const { t } = useTranslation('ops');
+  const client = useQueryClient();
+  const asn = useRecord('asn', id);
+  const items = useTitles('item');
+  const [code, setCode] = useState<string | null>(null);
+  const [form, setForm] = useState({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
+  const [message, setMessage] = useState<ScanMessage>(null);
+  const [busy, setBusy] = useState(false);
+  const fail = (text: string) => {
+    signalError();
+    setMessage({ type: 'error', text });
+  };
+  const receive = async () => {
+    if (!code || !isDecimal(form.quantity) || (form.damaged && !isDecimal(form.damaged)))
+      return fail(t('common.quantity'));
+    setBusy(true);
+    try {
+      await runAction('asn', id, 'receive', {
+        code,
+        quantity: form.quantity.trim(),
+        ...(form.damaged ? { damaged: form.damaged.trim() } : {}),
+        ...(form.lotNo ? { lotNo: form.lotNo.trim() } : {}),
+        ...(form.expiresOn ? { expiresOn: form.expiresOn } : {}),
+      });
+      setMessage({ type: 'success', text: t('receive.received', { qty: form.quantity }) });
+      setCode(null);
+      setForm({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
+      await client.invalidateQueries({ queryKey: opsKeys.record('asn', id) });
+    } catch (err) {
+      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!asn.data) return <Spin style={{ margin: 48 }} />;
+  const lines = (asn.data.lines ?? []) as RecordData[];
+  const field = (key: keyof typeof form, label: string, type = 'text') => (
+    <Input
+      size="large"
+      type={type}
+      inputMode={type === 'text' && key !== 'lotNo' ? 'decimal' : undefined}
+      addonBefore={label}
+      aria-label={label}
+      value={form[key]}
+      onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+    />
+  );
+  return (
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
+      <Space style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Button onClick={onBack}>{t('common.back')}</Button>
+        <Typography.Text strong>{String(asn.data.number)}</Typography.Text>
+        <Tag>{String(asn.data.status)}</Tag>
+      </Space>
+      {code ? (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Typography.Title level={5}>{code}</Typography.Title>
+          {field('quantity', t('common.quantity'))}
+          {field('damaged', t('receive.damaged'))}
+          {field('lotNo', t('receive.lotNo'))}
+          {field('expiresOn', t('receive.expiresOn'), 'date')}
+          <Button type="primary" size="large" block loading={busy} onClick={() => void receive()}>
+            {t('receive.receive')}
+          </Button>
+        </Space>
+      ) : (
+        <ScanInput prompt={t('receive.scanItem')} onScan={setCode} message={message} disabled={busy} />
+      )}
+      <List
+        size="small"
+        dataSource={lines}
+        renderItem={(l: RecordData) => {
+          const d = deviation(l);
+          return (
+            <List.Item>
+              <Space direction="vertical" size={0}>
+                <Typography.Text>{items.get(l.item as string) ?? ''}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('receive.expected', { qty: l.quantity, received: l.received_qty })}
+                  {l.damaged_qty && l.damaged_qty !== '0'
+                    ? ` · ${t('receive.damaged')} ${l.damaged_qty}`
+                    : ''}
+                </Typography.Text>
+              </Space>
+              {d.kind && (
+                <Tag color={d.kind === 'over' ? 'orange' : 'red'}>
+                  {t(`receive.${d.kind}`, { qty: d.qty })}
+                </Tag>
+              )}
+            </List.Item>
+          );
+        }}
+      />
+      <Link to="/ops/putaway">{t('menu.putaway')}</Link>
+    </Space>
+  );
 }

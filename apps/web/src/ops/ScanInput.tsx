@@ -4,7 +4,7 @@
  * and the field cleared. A message under it says what to scan next or what went wrong.
  */
 import { Alert, Input, type InputRef } from 'antd';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export type ScanMessage = { type: 'info' | 'success' | 'error'; text: string } | null;
@@ -22,10 +22,12 @@ export function ScanInput({
 }) {
   const { t } = useTranslation('ops');
   const ref = useRef<InputRef>(null);
+  const [text, setText] = useState('');
   // Back to the scanner after each render, unless the user is typing in another field.
   useEffect(() => {
     const active = document.activeElement;
-    if (!disabled && (!active || active === document.body)) ref.current?.focus();
+    const typing = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement;
+    if (!disabled && !typing) ref.current?.focus();
   });
   return (
     <div className="tenon-scan">
@@ -38,9 +40,11 @@ export function ScanInput({
         data-testid="scan-input"
         placeholder={prompt}
         autoComplete="off"
-        onPressEnter={(e) => {
-          const code = e.currentTarget.value.trim();
-          e.currentTarget.value = '';
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onPressEnter={() => {
+          const code = text.trim();
+          setText('');
           if (code) onScan(code);
         }}
       />

@@ -14,7 +14,11 @@ export type NextPick = {
   remaining: number;
 } | null;
 
-export type ScanHit = { entity: 'item' | 'lot' | 'serial_number' | 'location'; id: string; item: string | null };
+export type ScanHit = {
+  entity: 'item' | 'lot' | 'serial_number' | 'location';
+  id: string;
+  item: string | null;
+};
 export type BalanceRow = {
   item: string;
   warehouse: string;
@@ -36,7 +40,7 @@ export const opsKeys = {
 
 /** Records of an entity by a plain query string (`filter[status][in]=open,picking&sort=number`). */
 export const listOf = (entity: string, params: string) =>
-  api<Page<RecordData>>(`/api/v1/${entity}?pageSize=200&${params}`).then((p) => p.items);
+  api<Page<RecordData>>(`/api/v1/${entity}?pageSize=500&${params}`).then((p) => p.items);
 
 export function useRecords(entity: string, params = '', enabled = true) {
   return useQuery({
@@ -71,12 +75,12 @@ export const movements = (params: string) =>
   api<Page<MovementRow>>(`/api/v1/inventory/movements?${params}`).then((p) => p.items);
 
 /** id -> "code name" of the records of an entity, for reports that answer ids. */
-export function useTitles(entity: string, enabled = true): Map<string, string> {
-  const q = useRecords(entity, 'sort=code', enabled);
+export function useTitles(entity: string, sortBy = 'code'): Map<string, string> {
+  const q = useRecords(entity, `sort=${sortBy}`);
   const map = new Map<string, string>();
   for (const r of q.data ?? []) {
     const title = [r.code, r.name].filter((x) => typeof x === 'string' && x).join(' ');
-    map.set(r.id as string, title || String(r.number ?? r.id));
+    map.set(r.id as string, title || String(r.serial_no ?? r.number ?? r.id));
   }
   return map;
 }
