@@ -10,13 +10,12 @@ import { App, Button, Input, List, Result, Select, Space, Spin, Tag, Typography 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { ApiError } from '../api/client.ts';
 import { createRecord, getRecord, updateRecord } from '../api/records.ts';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, type ScanHit, scanCode, useRecord, useRecords, useTitles } from './api.ts';
-import { signalError } from './feedback.ts';
-import { ScanInput, type ScanMessage } from './ScanInput.tsx';
+import { ScanInput } from './ScanInput.tsx';
 import { isDecimal } from './scan-codes.ts';
+import { useScanFeedback } from './useScanFeedback.ts';
 
 export default function CountPage() {
   const [params, setParams] = useSearchParams();
@@ -85,12 +84,7 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
   const bins = useTitles('location');
   const [state, setState] = useState<Counted | null>(null);
   const [qty, setQty] = useState('');
-  const [message, setMessage] = useState<ScanMessage>(null);
-  const [busy, setBusy] = useState(false);
-  const fail = (text: string) => {
-    signalError();
-    setMessage({ type: 'error', text });
-  };
+  const { message, setMessage, busy, fail, run } = useScanFeedback();
   const refresh = () => client.invalidateQueries({ queryKey: opsKeys.record('count_session', id) });
 
   const onScan = async (code: string) => {
@@ -110,8 +104,7 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
   const save = async () => {
     if (!state?.item || !isDecimal(qty)) return fail(t('count.counted'));
     const { item, bin } = state;
-    setBusy(true);
-    try {
+    await run(async () => {
       const current = await getRecord('count_session', id);
       const kept = ((current.lines ?? []) as RecordData[]).map((l) => ({ id: l.id }));
       await updateRecord('count_session', id, current.version as number, {
@@ -130,24 +123,14 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
       setQty('');
       setMessage({ type: 'success', text: `${items.get(item.item ?? '') ?? item.code} × ${qty}` });
       await refresh();
-    } catch (err) {
-      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    run(async () => {
       await runAction('count_session', id, 'submit');
       await refresh();
-    } catch (err) {
-      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (!session.data) return <Spin style={{ margin: 48 }} />;
   const lines = (session.data.lines ?? []) as RecordData[];

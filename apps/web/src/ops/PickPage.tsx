@@ -10,12 +10,11 @@ import { Alert, Button, Card, Input, List, Progress, Result, Space, Spin, Tag, T
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { ApiError } from '../api/client.ts';
 import type { RecordData } from '../api/types.ts';
 import { type NextPick, nextPick, opsKeys, runAction, scanCode, useRecord, useRecords } from './api.ts';
-import { signalError } from './feedback.ts';
-import { ScanInput, type ScanMessage } from './ScanInput.tsx';
+import { ScanInput } from './ScanInput.tsx';
 import { isDecimal, plainQuantity, sameCode } from './scan-codes.ts';
+import { useScanFeedback } from './useScanFeedback.ts';
 
 export default function PickPage() {
   const [params, setParams] = useSearchParams();
@@ -30,14 +29,11 @@ export default function PickPage() {
 function ChooseList({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation('ops');
   const lists = useRecords('pick_list', 'filter[status][in]=open,picking&sort=number');
-  const [message, setMessage] = useState<ScanMessage>(null);
+  const { message, fail } = useScanFeedback();
   const open = (code: string) => {
     const hit = lists.data?.find((l) => l.id === code || sameCode(String(l.number ?? ''), code));
     if (hit) onOpen(hit.id as string);
-    else {
-      signalError();
-      setMessage({ type: 'error', text: t('common.unknownCode', { code }) });
-    }
+    else fail(t('common.unknownCode', { code }));
   };
   return (
     <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
@@ -85,8 +81,7 @@ function PickList({ id, onBack }: { id: string; onBack: () => void }) {
   const [loaded, setLoaded] = useState<string | null>(null);
   const [binOk, setBinOk] = useState(false);
   const [short, setShort] = useState<string | null>(null);
-  const [message, setMessage] = useState<ScanMessage>(null);
-  const [busy, setBusy] = useState(false);
+  const { message, setMessage, busy, fail, run } = useScanFeedback();
 
   const reload = async () => {
     setNext(await nextPick(id));
@@ -98,24 +93,14 @@ function PickList({ id, onBack }: { id: string; onBack: () => void }) {
     setLoaded(id);
     void nextPick(id).then(setNext);
   }
-  const fail = (text: string) => {
-    signalError();
-    setMessage({ type: 'error', text });
-  };
-
   const confirm = async (code: string, stop: NonNullable<NextPick>) => {
     if (short !== null && !isDecimal(short)) return fail(t('pick.shortQty'));
     const quantity = short ?? plainQuantity(stop.quantity);
-    setBusy(true);
-    try {
+    await run(async () => {
       await runAction('pick_list', id, 'confirm_pick', { location: stop.bin, code, quantity });
       setMessage({ type: 'success', text: t('pick.confirmed', { item: stop.itemName, qty: quantity }) });
       await reload();
-    } catch (err) {
-      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const onScan = async (code: string) => {

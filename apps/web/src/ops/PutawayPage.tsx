@@ -8,11 +8,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Card, Empty, List, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client.ts';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, scanCode, useRecords, useTitles } from './api.ts';
-import { signalError } from './feedback.ts';
-import { ScanInput, type ScanMessage } from './ScanInput.tsx';
+import { ScanInput } from './ScanInput.tsx';
+import { useScanFeedback } from './useScanFeedback.ts';
 
 const OPEN = 'filter[status][eq]=open&sort=number';
 
@@ -23,14 +22,9 @@ export default function PutawayPage() {
   const items = useTitles('item');
   const bins = useTitles('location');
   const [chosen, setChosen] = useState<string | null>(null);
-  const [message, setMessage] = useState<ScanMessage>(null);
-  const [busy, setBusy] = useState(false);
+  const { message, setMessage, busy, fail, run } = useScanFeedback();
   const open = tasks.data ?? [];
   const task = open.find((x) => x.id === chosen) ?? open[0];
-  const fail = (text: string) => {
-    signalError();
-    setMessage({ type: 'error', text });
-  };
 
   const onScan = async (code: string) => {
     if (!task) return;
@@ -43,17 +37,12 @@ export default function PutawayPage() {
       } else fail(t('common.wrongCode', { code }));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await runAction('putaway_task', task.id as string, 'confirm', { location: code });
       setMessage({ type: 'success', text: t('putaway.done', { bin: code }) });
       setChosen(null);
       await client.invalidateQueries({ queryKey: opsKeys.records('putaway_task', OPEN) });
-    } catch (err) {
-      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -10,12 +10,11 @@ import { Button, Input, List, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ApiError } from '../api/client.ts';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, useRecord, useRecords, useTitles } from './api.ts';
-import { signalError } from './feedback.ts';
-import { ScanInput, type ScanMessage } from './ScanInput.tsx';
+import { ScanInput } from './ScanInput.tsx';
 import { isDecimal, sumMinus } from './scan-codes.ts';
+import { useScanFeedback } from './useScanFeedback.ts';
 
 export default function ReceivePage() {
   const { t } = useTranslation('ops');
@@ -57,17 +56,11 @@ function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
   const items = useTitles('item');
   const [code, setCode] = useState<string | null>(null);
   const [form, setForm] = useState({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
-  const [message, setMessage] = useState<ScanMessage>(null);
-  const [busy, setBusy] = useState(false);
-  const fail = (text: string) => {
-    signalError();
-    setMessage({ type: 'error', text });
-  };
+  const { message, setMessage, busy, fail, run } = useScanFeedback();
   const receive = async () => {
     if (!code || !isDecimal(form.quantity) || (form.damaged && !isDecimal(form.damaged)))
       return fail(t('common.quantity'));
-    setBusy(true);
-    try {
+    await run(async () => {
       await runAction('asn', id, 'receive', {
         code,
         quantity: form.quantity.trim(),
@@ -79,11 +72,7 @@ function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
       setCode(null);
       setForm({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
       await client.invalidateQueries({ queryKey: opsKeys.record('asn', id) });
-    } catch (err) {
-      fail(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (!asn.data) return <Spin style={{ margin: 48 }} />;
   const lines = (asn.data.lines ?? []) as RecordData[];

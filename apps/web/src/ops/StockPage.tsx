@@ -5,12 +5,12 @@
  * from the locations' parent links.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Button, Input, Select, Space, Table, Tabs, Tree, type TreeDataNode, Typography } from 'antd';
+import { Button, Input, Select, Space, Table, Tabs, Tree, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RecordData } from '../api/types.ts';
 import { formatDecimal } from '../fields/decimal.ts';
 import { type BalanceRow, movements, opsKeys, stockBalance, useRecords, useTitles } from './api.ts';
+import { locationTree } from './location-tree.ts';
 import { sumMinus } from './scan-codes.ts';
 
 type Filter = { item?: string; warehouse?: string; location?: string; lot?: string; asOf?: string };
@@ -18,7 +18,27 @@ type Filter = { item?: string; warehouse?: string; location?: string; lot?: stri
 const paramsOf = (f: Record<string, string | undefined>) =>
   new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => !!e[1])).toString();
 
-const options = (titles: Map<string, string>) => [...titles].map(([value, label]) => ({ value, label }));
+/** A searchable choice among an entity's records (by their titles), cleared to mean "any". */
+function TitleSelect(props: {
+  label: string;
+  titles: Map<string, string>;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <Select
+      allowClear
+      showSearch
+      optionFilterProp="label"
+      style={{ minWidth: 170 }}
+      placeholder={props.label}
+      aria-label={props.label}
+      value={props.value}
+      onChange={props.onChange}
+      options={[...props.titles].map(([value, label]) => ({ value, label }))}
+    />
+  );
+}
 
 export default function StockPage() {
   const { t } = useTranslation('ops');
@@ -55,16 +75,11 @@ function Balance() {
     { quantity: '0', value: '0' },
   );
   const pick = (key: keyof Filter, label: string, titles: Map<string, string>) => (
-    <Select
-      allowClear
-      showSearch
-      optionFilterProp="label"
-      style={{ minWidth: 160 }}
-      placeholder={label}
-      aria-label={label}
+    <TitleSelect
+      label={label}
+      titles={titles}
       value={draft[key]}
       onChange={(v) => setDraft({ ...draft, [key]: v })}
-      options={options(titles)}
     />
   );
   return (
@@ -149,16 +164,11 @@ function Movements() {
     enabled: params !== '',
   });
   const pick = (key: 'item' | 'lot' | 'serial', label: string, titles: Map<string, string>) => (
-    <Select
-      allowClear
-      showSearch
-      optionFilterProp="label"
-      style={{ minWidth: 180 }}
-      placeholder={label}
-      aria-label={label}
+    <TitleSelect
+      label={label}
+      titles={titles}
       value={filter[key]}
       onChange={(v) => setFilter({ [key]: v })}
-      options={options(titles)}
     />
   );
   return (
@@ -204,28 +214,6 @@ function Movements() {
       )}
     </Space>
   );
-}
-
-/** Warehouses at the root, each location under its parent (or under its warehouse when it has none). */
-export function locationTree(warehouses: RecordData[], locations: RecordData[]): TreeDataNode[] {
-  const children = new Map<string, RecordData[]>();
-  for (const l of locations) {
-    const key = (l.parent as string | null) ?? `wh:${l.warehouse as string}`;
-    children.set(key, [...(children.get(key) ?? []), l]);
-  }
-  const build = (key: string, seen: Set<string>): TreeDataNode[] =>
-    (children.get(key) ?? [])
-      .filter((l) => !seen.has(l.id as string))
-      .map((l) => ({
-        key: l.id as string,
-        title: `${l.code as string}${l.level ? ` · ${l.level as string}` : ''}`,
-        children: build(l.id as string, new Set([...seen, l.id as string])),
-      }));
-  return warehouses.map((w) => ({
-    key: `wh:${w.id as string}`,
-    title: `${w.code as string} ${w.name as string}`,
-    children: build(`wh:${w.id as string}`, new Set()),
-  }));
 }
 
 function LocationTree() {
