@@ -74,7 +74,7 @@ before(async () => {
   ]));
   browser = await openBrowser();
   page = await browser.context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(60_000);
   await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
 });
 

@@ -32,7 +32,7 @@ before(async () => {
   ]));
   browser = await openBrowser();
   page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
 });
 

@@ -37,7 +37,7 @@ before(async () => {
   assert.equal(rule.status, 201, JSON.stringify(rule.body));
   browser = await openBrowser();
   page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
 });
 

@@ -33,7 +33,7 @@ before(async () => {
   base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await openBrowser();
   page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
 });
 
 // The page as the test left it, for a failing run's artefacts.

@@ -57,7 +57,7 @@ before(async () => {
   for (let i = 0; i < 2; i++) browsers.push(await openBrowser());
   one = await browsers[0]!.context.newPage();
   two = await browsers[1]!.context.newPage();
-  for (const page of [one, two]) page.setDefaultTimeout(10_000);
+  for (const page of [one, two]) page.setDefaultTimeout(20_000);
 });
 
 after(async () => {
