@@ -5,17 +5,21 @@
  * opens an exception task for a supervisor. When the list is done its task ends; an order whose picks
  * are all done is ready for packing (a packer's task), and the wave is picked when all its orders are.
  */
-import { AppError, Decimal, parseDecimal } from '@tenon/core';
+import { AppError, Decimal, newId, parseDecimal } from '@tenon/core';
 import { sql } from '@tenon/db';
-import type { CompiledEntity, RecordData } from '@tenon/design';
+import { actorStamp, type CompiledEntity, type RecordData } from '@tenon/design';
 import { lookupScannedCode } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
 import { decideShortPick } from '../domain/short-pick.ts';
+import { freeBinStock, NIL } from './bin-stock.ts';
 import { scannedBin } from './confirm-putaway.service.ts';
 import { bad, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { finishTask, openTask } from './tasks.ts';
 
 type Line = {
+  lot: string | null;
+  reservation: string;
+  tote: number | null;
   id: string;
   sequence: number;
   item: string;
@@ -40,7 +44,7 @@ export async function confirmPick(
   if (!picked || picked.lt(0)) throw bad('quantity', 'must be a decimal string >= 0');
   const lines = await rows<Line>(
     s,
-    sql`SELECT p.id, p.sequence, p.item, p.quantity::text AS quantity, p.delivery_order, o.allow_backorder
+    sql`SELECT p.id, p.sequence, p.item, p.lot, p.reservation, p.tote, p.quantity::text AS quantity, p.delivery_order, o.allow_backorder
         FROM ${t(s, 'pick_list_line')} p JOIN ${t(s, 'delivery_order')} o ON o.id = p.delivery_order
         WHERE p.parent_id = ${list.id as string}::uuid AND p.location = ${bin}::uuid AND p.outcome = 'open'
         ORDER BY p.sequence, p.line_no FOR UPDATE OF p`,
@@ -64,13 +68,19 @@ export async function confirmPick(
     const decision = decideShortPick({
       requested: line.quantity,
       picked: got.toFixed(),
-      policy: { allowBackorder: line.allow_backorder !== false, alternativeAvailable: '0' },
+      policy: {
+        allowBackorder: line.allow_backorder !== false,
+        alternativeAvailable: got.lt(line.quantity)
+          ? (await alternatives(s, list, line, bin)).total.toFixed()
+          : '0',
+      },
     });
     await s.tx.run(
       sql`UPDATE ${t(s, 'pick_list_line')} SET picked_qty = ${got.toFixed()}::numeric,
             outcome = ${decision.kind === 'complete' ? 'picked' : 'short'}, updated_at = now() WHERE id = ${line.id}::uuid`,
     );
     await addToOrderLine(s, line, got, decision.kind === 'backorder' ? decision.shortQuantity : '0');
+    if (decision.kind === 'repick') await repick(s, list, line, bin, new Decimal(decision.shortQuantity));
     if (decision.kind === 'exception') {
       await openTask(s.tx, s.ctx, entity, {
         service: 'wms_exception',
@@ -87,6 +97,46 @@ export async function confirmPick(
     }
   }
   return afterPick(s, entity, list);
+}
+
+/** Free stock of the line's item and lot in other bins (less what open picks there already take). */
+async function alternatives(s: Scope, list: RecordData, line: Line, bin: string) {
+  const bins = (await freeBinStock(s, list.warehouse as string, [line.item])).filter(
+    (b) => b.location !== bin && b.lot === (line.lot ?? NIL),
+  );
+  return { bins, total: bins.reduce((sum, b) => sum.plus(b.free), new Decimal(0)) };
+}
+
+/** The missing units are picked from other bins: new lines at the end of the same walk. */
+async function repick(s: Scope, list: RecordData, line: Line, bin: string, short: Decimal): Promise<void> {
+  const { bins } = await alternatives(s, list, line, bin);
+  const [last] = await rows<{ sequence: number; line_no: number }>(
+    s,
+    sql`SELECT max(sequence)::int AS sequence, max(line_no)::int AS line_no FROM ${t(s, 'pick_list_line')}
+        WHERE parent_id = ${list.id as string}::uuid`,
+  );
+  let left = short;
+  let n = 0;
+  for (const b of bins) {
+    if (left.lte(0)) break;
+    const q = Decimal.min(left, b.free);
+    left = left.minus(q);
+    n++;
+    // A bin already on the walk for this item keeps its place; others go at the end.
+    const [same] = await rows<{ sequence: number }>(
+      s,
+      sql`SELECT min(sequence)::int AS sequence FROM ${t(s, 'pick_list_line')} WHERE parent_id = ${list.id as string}::uuid
+            AND location = ${b.location}::uuid AND item = ${line.item}::uuid AND outcome = 'open'`,
+    );
+    const sequence = same?.sequence ?? last!.sequence + n;
+    await s.tx.run(
+      sql`INSERT INTO ${t(s, 'pick_list_line')} (id, parent_id, parent_field, line_no, sequence, location, item, lot,
+            quantity, picked_qty, delivery_order, reservation, tote, outcome, created_by, updated_by)
+          VALUES (${newId()}::uuid, ${list.id as string}::uuid, 'lines', ${last!.line_no + n}, ${sequence},
+            ${b.location}::uuid, ${line.item}::uuid, ${line.lot}::uuid, ${q.toFixed()}::numeric, 0, ${line.delivery_order}::uuid,
+            ${line.reservation}, ${line.tote}, 'open', ${actorStamp(s.ctx.actor)}, ${actorStamp(s.ctx.actor)})`,
+    );
+  }
 }
 
 /** Adds the picked (and back-ordered) quantity to the order lines of the item, in line order. */

@@ -1,4 +1,5 @@
 /** What the scanner shows next on a pick list: the first open pick in walking order. */
+import { Decimal } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 
 export type NextPick = {
@@ -40,7 +41,7 @@ export async function nextPick(db: Executor, schema: string, listId: string): Pr
         itemCode: r.item_code,
         itemName: r.item_name,
         barcode: r.barcode,
-        quantity: r.quantity,
+        quantity: new Decimal(r.quantity).toFixed(),
         remaining: r.remaining,
       }
     : null;

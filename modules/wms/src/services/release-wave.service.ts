@@ -11,11 +11,10 @@ import type { CompiledEntity, RecordData } from '@tenon/design';
 import { WmsErrors } from '../domain/errors.ts';
 import { buildPickLists, type PickListKind } from '../domain/pick-lists.ts';
 import type { WaveOrder } from '../domain/waves.ts';
+import { type FreeBin, freeBinStock, NIL } from './bin-stock.ts';
 import { createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { openTask } from './tasks.ts';
 import { loadWarehouseLayout } from './warehouse-layout.ts';
-
-const NIL = '00000000-0000-0000-0000-000000000000';
 
 type Reservation = {
   id: string;
@@ -25,7 +24,6 @@ type Reservation = {
   quantity: string;
   uom: string;
 };
-type BinStock = { location_id: string; code: string; on_hand: string };
 
 export async function releaseWave(s: Scope, entity: CompiledEntity, wave: RecordData): Promise<RecordData> {
   requireStatus('wave', wave, ['planned'], 'release');
@@ -38,31 +36,16 @@ export async function releaseWave(s: Scope, entity: CompiledEntity, wave: Record
         JOIN ${t(s, 'item')} i ON i.id = r.item_id
         WHERE o.wave = ${wave.id as string}::uuid ORDER BY o.priority DESC NULLS LAST, o.number, r.item_id, r.id`,
   );
-  // Bin stock already promised to open pick lines of orders not yet shipped.
-  const promised = await rows<{ location: string; item: string; lot: string | null; q: string }>(
-    s,
-    sql`SELECT p.location, p.item, p.lot,
-          sum(CASE WHEN p.outcome = 'open' THEN p.quantity ELSE p.picked_qty END)::text AS q
-        FROM ${t(s, 'pick_list_line')} p JOIN ${t(s, 'delivery_order')} o ON o.id = p.delivery_order
-        WHERE o.status IN ('waved', 'picked', 'packed') GROUP BY p.location, p.item, p.lot`,
-  );
-  const taken = new Map(promised.map((p) => [`${p.location}|${p.item}|${p.lot ?? NIL}`, new Decimal(p.q)]));
   const orders = new Map<string, WaveOrder>();
   const reservationOf = new Map<string, Reservation>();
   // Every bin holding a reserved item of the wave, in one read, in pick-sequence order.
-  const allBins = await rows<BinStock & { item_id: string; lot_id: string }>(
+  const binsOf = new Map<string, FreeBin[]>();
+  for (const b of await freeBinStock(
     s,
-    sql`SELECT b.item_id, b.lot_id, b.location_id, l.code, sum(b.on_hand)::text AS on_hand
-        FROM ${t(s, 'inv_balance')} b JOIN ${t(s, 'location')} l ON l.id = b.location_id
-        WHERE b.item_id = ANY(${[...new Set(reservations.map((r) => r.item_id))]}::uuid[])
-          AND b.warehouse_id = ${warehouse}::uuid AND b.on_hand > 0
-          AND coalesce(l.bin_type, 'storage') IN ('storage', 'picking')
-        GROUP BY b.item_id, b.lot_id, b.location_id, l.code, l.pick_sequence
-        ORDER BY l.pick_sequence NULLS LAST, l.code`,
-  );
-  const binsOf = new Map<string, BinStock[]>();
-  for (const b of allBins) {
-    const key = `${b.item_id}|${b.lot_id}`;
+    warehouse,
+    reservations.map((r) => r.item_id),
+  )) {
+    const key = `${b.item}|${b.lot}`;
     const list = binsOf.get(key);
     if (list) list.push(b);
     else binsOf.set(key, [b]);
@@ -80,11 +63,9 @@ export async function releaseWave(s: Scope, entity: CompiledEntity, wave: Record
     };
     for (const bin of bins) {
       if (left.lte(0)) break;
-      const key = `${bin.location_id}|${r.item_id}|${r.lot_id}`;
-      const free = new Decimal(bin.on_hand).minus(taken.get(key) ?? 0);
-      const q = Decimal.min(free, left);
+      const q = Decimal.min(bin.free, left);
       if (q.lte(0)) continue;
-      taken.set(key, (taken.get(key) ?? new Decimal(0)).plus(q));
+      bin.free = bin.free.minus(q);
       left = left.minus(q);
       const lineId = `${r.id}#${order.lines.length}`;
       reservationOf.set(lineId, r);
