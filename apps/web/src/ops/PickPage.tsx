@@ -6,13 +6,14 @@
  * quantity actually found. The progress bar counts the stops done.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Input, List, Progress, Result, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, List, Progress, Result, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
 import { type NextPick, nextPick, opsKeys, runAction, scanCode, useRecord, useRecords } from './api.ts';
 import { ScanInput } from './ScanInput.tsx';
+import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, plainQuantity, sameCode } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';
 
@@ -48,7 +49,7 @@ function ChooseList({ onOpen }: { onOpen: (id: string) => void }) {
             className="tenon-pick-list"
             onClick={() => onOpen(l.id as string)}
             style={{ cursor: 'pointer' }}
-            extra={<Tag>{String(l.status)}</Tag>}
+            extra={<StatusTag entity="pick_list" value={l.status} />}
           >
             <List.Item.Meta
               title={String(l.number)}

@@ -13,6 +13,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, useRecord, useRecords, useTitles } from './api.ts';
 import { ScanInput } from './ScanInput.tsx';
+import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, sumMinus } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';
 
@@ -92,7 +93,7 @@ function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
       <Space style={{ justifyContent: 'space-between', width: '100%' }}>
         <Button onClick={onBack}>{t('common.back')}</Button>
         <Typography.Text strong>{String(asn.data.number)}</Typography.Text>
-        <Tag>{String(asn.data.status)}</Tag>
+        <StatusTag entity="asn" value={asn.data.status} />
       </Space>
       {code ? (
         <Space direction="vertical" style={{ width: '100%' }}>

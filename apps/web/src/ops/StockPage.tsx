@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDecimal } from '../fields/decimal.ts';
 import { type BalanceRow, movements, opsKeys, stockBalance, useRecords, useTitles } from './api.ts';
 import { locationTree } from './location-tree.ts';
-import { sumMinus } from './scan-codes.ts';
+import { plainQuantity, sumMinus } from './scan-codes.ts';
 
 type Filter = { item?: string; warehouse?: string; location?: string; lot?: string; asOf?: string };
 
@@ -123,7 +123,7 @@ function Balance() {
             title: t('common.quantity'),
             dataIndex: 'quantity',
             align: 'right',
-            render: (v: string) => formatDecimal(v),
+            render: (v: string) => formatDecimal(plainQuantity(v)),
           },
           {
             title: t('common.value'),
@@ -206,7 +206,7 @@ function Movements() {
               title: t('common.quantity'),
               dataIndex: 'quantity',
               align: 'right',
-              render: (v: string) => formatDecimal(v),
+              render: (v: string) => formatDecimal(plainQuantity(v)),
             },
             { title: t('stock.source'), dataIndex: 'source_type' },
           ]}
