@@ -48,6 +48,15 @@ describe('short picks', () => {
     const { order, list } = await waveOf(item.id, '5', true, 'SF');
     const first = await next(list.id);
     assert.deepEqual([first.bin, first.quantity], ['A-01', '3']);
+    const over = await f.s.call('POST', `/api/v1/pick_list/${list.id}/confirm_pick`, {
+      location: 'A-01',
+      code: item.barcode,
+      quantity: '4',
+    });
+    assert.equal(over.status, 422);
+    assert.equal(over.body.error.code, 'WMS_OVER_PICK');
+    const patched = await f.s.call('PATCH', `/api/v1/delivery_order/${order.id}`, { status: 'shipped' });
+    assert.ok(patched.status >= 400 && patched.status < 500, 'a status belongs to the actions');
     await f.act('pick_list', list.id, 'confirm_pick', {
       location: 'A-01',
       code: item.barcode,
