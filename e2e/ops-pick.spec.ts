@@ -8,38 +8,22 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { inventoryModule, inventoryRoutes } from '../modules/inventory/src/index.ts';
-import { orgModule } from '../modules/org/src/index.ts';
-import { loadWmsDemo } from '../modules/wms/src/demo/wms-demo.ts';
-import { wmsModule, wmsRoutes } from '../modules/wms/src/index.ts';
-import { systemContext } from '../packages/design/src/index.ts';
-import { consoleModule } from '../packages/server/src/routes/form-layouts.routes.ts';
-import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, ensureConsoleBuilt, openBrowser } from './browser.ts';
+import type { TestServer } from '../packages/server/src/testing.ts';
+import { ARTIFACTS } from './browser.ts';
+import { type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
 
+let ops: OpsSetup;
 let server: TestServer;
-let base: string;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let listId = '';
 let listNumber = '';
 const barcodes = new Map<string, string>();
 
 before(async () => {
-  ensureConsoleBuilt();
-  server = await createTestServer({
-    modules: [consoleModule, orgModule, inventoryModule, wmsModule],
-    routes: [inventoryRoutes, wmsRoutes],
-  });
-  base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const ctx = systemContext({
-    db: server.db,
-    metamodel: await server.deps.metamodels.forTenant(server.tenant),
-  });
-  const demo = await loadWmsDemo(server.db, ctx);
-  assert.ok(demo);
+  ops = await startOpsServer();
+  ({ server, page } = ops);
   const waved = await server.call('POST', '/api/v1/wms/waves', {
-    warehouse: demo.warehouse,
+    warehouse: ops.demo.warehouse,
     rule: { groupBy: ['carrier'] },
   });
   assert.equal(waved.status, 201, JSON.stringify(waved.body));
@@ -50,21 +34,11 @@ before(async () => {
   listNumber = lists.body.data.items[0].number;
   const items = await server.call('GET', '/api/v1/item?pageSize=50');
   for (const i of items.body.data.items) barcodes.set(i.code, i.barcode);
-  browser = await openBrowser({ viewport: { width: 390, height: 844 } });
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => ops?.close());
 
-const scan = async (code: string) => {
-  const input = page.getByLabel('扫码');
-  await input.fill(code);
-  await input.press('Enter');
-};
+const scan = (code: string) => scanIn(page, code);
 
 test('a picker walks the pick list by scanning bin and item, one stop at a time', async () => {
   await walk().catch(async (err) => {
@@ -74,11 +48,7 @@ test('a picker walks the pick list by scanning bin and item, one stop at a time'
 });
 
 async function walk() {
-  // Signed in on the phone: the menu sits in a drawer behind ☰.
-  await page.goto(base);
-  await page.getByLabel('用户名').fill(`admin@${server.tenant.name}`);
-  await page.getByLabel('密码').fill('admin-password-1');
-  await page.getByRole('button', { name: /^登\s*录$/ }).click();
+  await signInOnPhone(ops);
   await page.getByRole('button', { name: '菜单' }).click();
   await page.getByRole('menuitem', { name: '作业' }).click();
   await page.getByRole('menuitem', { name: '扫码拣货' }).click();

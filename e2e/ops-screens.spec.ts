@@ -8,39 +8,23 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { inventoryModule, inventoryRoutes } from '../modules/inventory/src/index.ts';
-import { orgModule } from '../modules/org/src/index.ts';
-import { loadWmsDemo } from '../modules/wms/src/demo/wms-demo.ts';
-import { wmsModule, wmsRoutes } from '../modules/wms/src/index.ts';
-import { systemContext } from '../packages/design/src/index.ts';
-import { consoleModule } from '../packages/server/src/routes/form-layouts.routes.ts';
-import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, ensureConsoleBuilt, openBrowser } from './browser.ts';
+import type { TestServer } from '../packages/server/src/testing.ts';
+import { ARTIFACTS } from './browser.ts';
+import { type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
 
+let ops: OpsSetup;
 let server: TestServer;
-let base: string;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let asn: { id: string; number: string };
 const BOLT = '6901000000011';
 
 before(async () => {
-  ensureConsoleBuilt();
-  server = await createTestServer({
-    modules: [consoleModule, orgModule, inventoryModule, wmsModule],
-    routes: [inventoryRoutes, wmsRoutes],
-  });
-  base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const ctx = systemContext({
-    db: server.db,
-    metamodel: await server.deps.metamodels.forTenant(server.tenant),
-  });
-  const demo = await loadWmsDemo(server.db, ctx);
-  assert.ok(demo);
+  ops = await startOpsServer();
+  ({ server, page } = ops);
   const bolt = (await server.call('GET', `/api/v1/item?filter[barcode][eq]=${BOLT}`)).body.data.items[0];
   const created = await server.call('POST', '/api/v1/asn', {
-    supplier: demo.suppliers[0],
-    warehouse: demo.warehouse,
+    supplier: ops.demo.suppliers[0],
+    warehouse: ops.demo.warehouse,
     expected_date: '2026-11-27',
     lines: [{ item: bolt.id, quantity: '50' }],
   });
@@ -48,20 +32,12 @@ before(async () => {
   asn = { id: created.body.data.id, number: created.body.data.number };
   const submitted = await server.call('POST', `/api/v1/asn/${asn.id}/submit`, {});
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
-  browser = await openBrowser({ viewport: { width: 390, height: 844 } });
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(base);
-  await page.getByLabel('用户名').fill(`admin@${server.tenant.name}`);
-  await page.getByLabel('密码').fill('admin-password-1');
-  await page.getByRole('button', { name: /^登\s*录$/ }).click();
-  await page.getByRole('button', { name: '菜单' }).waitFor();
+  await signInOnPhone(ops);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => ops?.close());
+
+const scan = (code: string) => scanIn(page, code);
 
 /** Client-side navigation, as the menu does. */
 const go = (path: string) =>
@@ -69,12 +45,6 @@ const go = (path: string) =>
     history.pushState({}, '', p);
     dispatchEvent(new PopStateEvent('popstate'));
   }, path);
-
-const scan = async (code: string) => {
-  const input = page.getByLabel('扫码');
-  await input.fill(code);
-  await input.press('Enter');
-};
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `ops-${name}.png`) });
 
