@@ -148,6 +148,29 @@ export async function addBalanceRows(
     WHERE b.item_id = v.item_id AND b.location_id = v.location_id AND b.lot_id = v.lot_id AND b.serial_id = v.serial_id`);
 }
 
+/**
+ * Balances and stock totals of one posting in one statement (their rows are already locked; a
+ * data-modifying WITH always runs to completion). One row per key: callers sum their deltas.
+ */
+export async function addBalancesAndStock(
+  tx: Executor,
+  schema: string,
+  balances: { key: BalanceRowKey; delta: string }[],
+  stock: { itemId: string; warehouseId: string; onHand: string; reserved: string }[],
+): Promise<void> {
+  await tx.run(sql`WITH b AS (
+      UPDATE ${t(schema, 'inv_balance')} AS b SET on_hand = b.on_hand + v.d
+      FROM unnest(${balances.map((r) => r.key.itemId)}::uuid[], ${balances.map((r) => r.key.locationId)}::uuid[],
+        ${balances.map((r) => orNil(r.key.lotId))}::uuid[], ${balances.map((r) => orNil(r.key.serialId))}::uuid[],
+        ${balances.map((r) => r.delta)}::numeric[]) AS v(item_id, location_id, lot_id, serial_id, d)
+      WHERE b.item_id = v.item_id AND b.location_id = v.location_id AND b.lot_id = v.lot_id AND b.serial_id = v.serial_id
+      RETURNING 1)
+    UPDATE ${t(schema, 'inv_stock')} AS s SET on_hand = s.on_hand + v.d, reserved = s.reserved + v.r
+    FROM unnest(${stock.map((r) => r.itemId)}::uuid[], ${stock.map((r) => r.warehouseId)}::uuid[],
+      ${stock.map((r) => r.onHand)}::numeric[], ${stock.map((r) => r.reserved)}::numeric[]) AS v(item_id, warehouse_id, d, r)
+    WHERE s.item_id = v.item_id AND s.warehouse_id = v.warehouse_id`);
+}
+
 export async function addStockRows(
   tx: Executor,
   schema: string,
@@ -203,39 +226,69 @@ export async function insertLayerRows(tx: Executor, schema: string, rows: NewLay
       ${col('remainingValue')}::numeric[], ${col('unitCost')}::numeric[])`);
 }
 
-export async function insertLedgerRows(tx: Executor, schema: string, rows: LedgerRow[]): Promise<void> {
+function ledgerInsert(schema: string, rows: LedgerRow[]) {
   const col = <T>(f: (r: LedgerRow) => T) => rows.map(f);
-  await tx.run(sql`INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
+  return sql`INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
       company_id, location_id, lot_id, serial_id, quantity, value, posting_date, source_type, source_id)
     SELECT * FROM unnest(${col((r) => r.moveId)}::uuid[], ${col((r) => r.lineNo)}::int[], ${col((r) => r.moveType)}::text[],
       ${col((r) => r.itemId)}::uuid[], ${col((r) => r.warehouseId)}::uuid[], ${col((r) => r.companyId)}::uuid[],
       ${col((r) => r.locationId)}::uuid[], ${col((r) => orNil(r.lotId))}::uuid[], ${col((r) => orNil(r.serialId))}::uuid[],
       ${col((r) => r.quantity.toFixed())}::numeric[], ${col((r) => r.value.toFixed())}::numeric[],
-      ${col((r) => r.postingDate)}::date[], ${col((r) => r.sourceType)}::text[], ${col((r) => r.sourceId)}::text[])`);
+      ${col((r) => r.postingDate)}::date[], ${col((r) => r.sourceType)}::text[], ${col((r) => r.sourceId)}::text[])`;
 }
 
-/** Revaluation jobs for the items a batch posts before entries already in the ledger. */
+export async function insertLedgerRows(tx: Executor, schema: string, rows: LedgerRow[]): Promise<void> {
+  await tx.run(ledgerInsert(schema, rows));
+}
+
+/**
+ * A posting's tail in one statement: its ledger rows, its outbox event, and the revaluation jobs of
+ * the items it is back-dated for (the check sees only earlier rows: a statement does not see its own
+ * inserts). Returns the pending job ids.
+ */
+export async function appendPosting(
+  tx: Executor,
+  schema: string,
+  k: {
+    ledger: LedgerRow[];
+    event: { topic: string; moveId: string; payload: unknown };
+    revaluations: { id: string; itemId: string; companyId: string; fromDate: string }[];
+  },
+): Promise<string[]> {
+  const { rows } = await tx.run<{ id: string }>(sql`WITH l AS (${ledgerInsert(schema, k.ledger)} RETURNING 1),
+      o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
+            VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)
+    ${revaluationUpsert(schema, k.revaluations)}`);
+  return rows.map((r) => r.id);
+}
+
+function revaluationUpsert(
+  schema: string,
+  rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
+) {
+  return sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
+    SELECT v.id, v.item_id, v.company_id, v.from_date
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.itemId)}::uuid[],
+      ${rows.map((r) => r.companyId)}::uuid[], ${rows.map((r) => r.fromDate)}::date[]) AS v(id, item_id, company_id, from_date)
+    WHERE EXISTS (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
+                  AND l.company_id = v.company_id AND l.posting_date > v.from_date)
+    ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
+      from_date = least(j.from_date, excluded.from_date),
+      cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,
+      cursor_seq = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_seq END,
+      state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
+      updated_at = now()
+    RETURNING j.id`;
+}
+
+/** Revaluation jobs for the items posted before entries already in the ledger (decision 0012). */
 export async function enqueueRevaluations(
   tx: Executor,
   schema: string,
   rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
 ): Promise<string[]> {
   if (rows.length === 0) return [];
-  const { rows: jobs } = await tx.run<{ id: string }>(
-    sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
-        SELECT v.id, v.item_id, v.company_id, v.from_date
-        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.itemId)}::uuid[],
-          ${rows.map((r) => r.companyId)}::uuid[], ${rows.map((r) => r.fromDate)}::date[]) AS v(id, item_id, company_id, from_date)
-        WHERE EXISTS (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
-                      AND l.company_id = v.company_id AND l.posting_date > v.from_date)
-        ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
-          from_date = least(j.from_date, excluded.from_date),
-          cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,
-          cursor_seq = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_seq END,
-          state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
-          updated_at = now()
-        RETURNING j.id`,
-  );
+  const { rows: jobs } = await tx.run<{ id: string }>(revaluationUpsert(schema, rows));
   return jobs.map((j) => j.id);
 }
 

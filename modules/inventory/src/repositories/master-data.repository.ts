@@ -68,6 +68,65 @@ export async function loadConversions(
   return rows.map((r) => ({ fromUom: r.from_uom, toUom: r.to_uom, factor: dec(r.factor), item: r.item }));
 }
 
+/**
+ * A posting's master data in one statement: its warehouse, its items (with the base unit's
+ * precision) and its locations with their warehouses. 404 for the first one missing.
+ */
+export async function loadPostingFacts(
+  tx: Executor,
+  schema: string,
+  k: { warehouse: string; items: string[]; locations: string[] },
+): Promise<{ warehouse: WarehouseRow; items: Map<string, ItemRow>; locations: Map<string, LocationRow> }> {
+  const items = [...new Set(k.items)];
+  const locations = [...new Set(k.locations)];
+  const { rows } = await tx.run<{
+    kind: string;
+    id: string;
+    a: string | null;
+    b: string | null;
+    c: string | null;
+    d: string | null;
+    e: string | null;
+  }>(
+    sql`SELECT 'warehouse' AS kind, id::text AS id, company::text AS a, coalesce(allow_negative, false)::text AS b,
+          NULL AS c, NULL AS d, NULL AS e
+        FROM ${sql.id(schema, 'warehouse')} WHERE id = ${k.warehouse}::uuid
+        UNION ALL
+        SELECT 'item', i.id::text, i.item_type, i.tracking, i.valuation_method,
+          i.standard_cost::text, concat(i.base_uom, '|', coalesce(u.precision, 0))
+        FROM ${sql.id(schema, 'item')} i LEFT JOIN ${sql.id(schema, 'uom')} u ON u.id = i.base_uom
+        WHERE i.id = ANY(${items}::uuid[])
+        UNION ALL
+        SELECT 'location', id::text, warehouse::text, NULL, NULL, NULL, NULL
+        FROM ${sql.id(schema, 'location')} WHERE id = ANY(${locations}::uuid[])`,
+  );
+  const w = rows.find((r) => r.kind === 'warehouse');
+  if (!w) throw notFound('warehouse', k.warehouse);
+  const itemMap = new Map<string, ItemRow>();
+  const locationMap = new Map<string, LocationRow>();
+  for (const r of rows) {
+    if (r.kind === 'item') {
+      const [baseUom, precision] = (r.e ?? '|0').split('|');
+      itemMap.set(r.id, {
+        id: r.id,
+        itemType: r.a as ItemRow['itemType'],
+        tracking: r.b as ItemRow['tracking'],
+        valuationMethod: r.c as ItemRow['valuationMethod'],
+        standardCost: r.d === null ? null : dec(r.d),
+        baseUom: baseUom!,
+        basePrecision: Number(precision),
+      });
+    } else if (r.kind === 'location') locationMap.set(r.id, { id: r.id, warehouseId: r.a! });
+  }
+  for (const id of items) if (!itemMap.has(id)) throw notFound('item', id);
+  for (const id of locations) if (!locationMap.has(id)) throw notFound('location', id);
+  return {
+    warehouse: { id: w.id, companyId: w.a!, allowNegative: w.b === 'true' },
+    items: itemMap,
+    locations: locationMap,
+  };
+}
+
 export async function loadWarehouse(tx: Executor, schema: string, id: string): Promise<WarehouseRow> {
   const { rows } = await tx.run<{ id: string; company: string; allow_negative: boolean | null }>(
     sql`SELECT id, company, allow_negative FROM ${sql.id(schema, 'warehouse')} WHERE id = ${id}::uuid`,

@@ -7,9 +7,8 @@ import { AppError, Decimal } from '@tenon/core';
 import type { Executor } from '@tenon/db';
 import { lockOrder } from '../domain/plan-move.ts';
 import { InventoryErrors } from '../errors.ts';
+import { addBalancesAndStock } from '../repositories/bulk-stock.repository.ts';
 import {
-  addBalance,
-  addStock,
   appendLedger,
   balanceKey,
   type LedgerRow,
@@ -58,8 +57,10 @@ export async function applyDeltas(
     respectReservations: boolean;
     /** Sets each delta's value (valuation rows are locked after the balances); runs before the append. */
     valuate?: (deltas: ValuedDelta[]) => Promise<void>;
+    /** false: the ledger rows are returned, not appended. */
+    append?: boolean;
   },
-): Promise<void> {
+): Promise<LedgerRow[]> {
   const { stock, balances } = await lockForDeltas(tx, schema, input.deltas);
   const stockDelta = new Map<
     string,
@@ -107,8 +108,23 @@ export async function applyDeltas(
       });
     }
   }
+  const perBalance = new Map<string, { key: ValuedDelta; delta: Decimal }>();
+  for (const d of input.deltas) {
+    const acc = perBalance.get(balanceKey(d)) ?? { key: d, delta: new Decimal(0) };
+    acc.delta = acc.delta.plus(d.quantity);
+    perBalance.set(balanceKey(d), acc);
+  }
   try {
-    for (const d of input.deltas) await addBalance(tx, schema, d, d.quantity);
+    await addBalancesAndStock(
+      tx,
+      schema,
+      [...perBalance.values()].map((b) => ({ key: b.key, delta: b.delta.toFixed() })),
+      [...stockDelta.values()].map((a) => ({
+        ...a,
+        onHand: a.onHand.toFixed(),
+        reserved: a.reserved.toFixed(),
+      })),
+    );
   } catch (err) {
     if (isUniqueOrCheck(err)) {
       const serial = input.deltas.find((d) => d.serialId)?.serialId ?? '';
@@ -116,11 +132,9 @@ export async function applyDeltas(
     }
     throw err;
   }
-  for (const acc of stockDelta.values()) await addStock(tx, schema, acc, acc.onHand, acc.reserved);
   if (input.valuate) await input.valuate(input.deltas);
-  await appendLedger(
-    tx,
-    schema,
-    input.deltas.map((d) => ({ ...input.header, ...d })),
-  );
+  const ledger = input.deltas.map((d) => ({ ...input.header, ...d }));
+  // A caller that appends the ledger with more in one statement (a posting's tail) takes the rows.
+  if (input.append !== false) await appendLedger(tx, schema, ledger);
+  return ledger;
 }

@@ -9,18 +9,17 @@ import { toBaseUnit } from '../domain/convert-uom.ts';
 import { type MoveLineInput, type MoveType, planMove } from '../domain/plan-move.ts';
 import { averageCost, issueAverage, issueFifo, receiptValue } from '../domain/valuation.ts';
 import { InventoryErrors } from '../errors.ts';
+import { appendPosting } from '../repositories/bulk-stock.repository.ts';
 import {
   checkTracking,
   type ItemRow,
   loadConversions,
-  loadItems,
-  loadLocations,
+  type loadItems,
+  loadPostingFacts,
   loadWarehouse,
 } from '../repositories/master-data.repository.ts';
-import { enqueueRevaluation } from '../repositories/revaluation.repository.ts';
 import {
   addValuation,
-  enqueueEvent,
   insertLayer,
   lockStock,
   lockValuation,
@@ -121,18 +120,15 @@ export async function postStockMoveIn(
     }
     return { moveId: prior.move_id, replayed: true };
   }
-  const warehouse = await loadWarehouse(tx, schema, input.warehouse);
-  const items = await loadItems(
-    tx,
-    schema,
-    input.lines.map((l) => l.item),
-  );
+  const facts = await loadPostingFacts(tx, schema, {
+    warehouse: input.warehouse,
+    items: input.lines.map((l) => l.item),
+    locations: input.lines.flatMap((l) =>
+      [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x)),
+    ),
+  });
+  const { warehouse, items, locations } = facts;
   input = await inBaseUnits(tx, schema, input, items);
-  const locations = await loadLocations(
-    tx,
-    schema,
-    input.lines.flatMap((l) => [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x))),
-  );
   const lines: MoveLineInput[] = input.lines.map((l, i) => ({
     lineNo: i + 1,
     item: items.get(l.item)!,
@@ -191,7 +187,8 @@ export async function postStockMoveIn(
       });
     out.reservedConsumed = await consumeReservation(tx, schema, l.reservation, out.itemId);
   }
-  await applyDeltas(tx, schema, {
+  const ledger = await applyDeltas(tx, schema, {
+    append: false,
     header: {
       moveId,
       moveType: input.moveType,
@@ -208,37 +205,41 @@ export async function postStockMoveIn(
         await valueDeltas(tx, schema, { deltas, items, moveId, postingDate: input.postingDate, input });
     },
   });
-  const revaluations = input.moveType === 'transfer' ? [] : await revalueLater(tx, schema, input, deltas);
-  await enqueueEvent(tx, schema, 'inventory.stock_move.posted', moveId, {
-    moveType: input.moveType,
-    warehouse: warehouse.id,
-    postingDate: input.postingDate,
-    lines: deltas.map((d) => ({ item: d.itemId, location: d.locationId, quantity: d.quantity.toFixed() })),
+  // Ledger, event and the back-dated check in one statement; then the first revaluation chunk.
+  const jobs = await appendPosting(tx, schema, {
+    ledger,
+    event: {
+      topic: 'inventory.stock_move.posted',
+      moveId,
+      payload: {
+        moveType: input.moveType,
+        warehouse: warehouse.id,
+        postingDate: input.postingDate,
+        lines: deltas.map((d) => ({
+          item: d.itemId,
+          location: d.locationId,
+          quantity: d.quantity.toFixed(),
+        })),
+      },
+    },
+    revaluations: input.moveType === 'transfer' ? [] : revaluationKeys(deltas, input.postingDate),
   });
+  const revaluations = await revalueInline(tx, schema, jobs, input.inlineRevaluation ?? DEFAULT_CHUNK);
   return { moveId, replayed: false, ...(revaluations.length > 0 ? { revaluations } : {}) };
 }
 
-/** Entries dated after this posting are re-costed: a job per item, its first chunk right here. */
-async function revalueLater(
-  tx: Executor,
-  schema: string,
-  input: PostMoveInput,
-  deltas: ValuedDelta[],
-): Promise<string[]> {
-  const keys = [...new Map(deltas.map((d) => [`${d.itemId}|${d.companyId}`, d])).values()].sort((a, b) =>
-    a.itemId < b.itemId ? -1 : 1,
-  );
+/** One revaluation key per item and company of the move, in key order. */
+function revaluationKeys(deltas: ValuedDelta[], fromDate: string) {
+  return [...new Map(deltas.map((d) => [`${d.itemId}|${d.companyId}`, d])).values()]
+    .sort((a, b) => (a.itemId < b.itemId ? -1 : 1))
+    .map((d) => ({ id: newId(), itemId: d.itemId, companyId: d.companyId, fromDate }));
+}
+
+/** Entries dated after this posting are re-costed: each job's first chunk runs right here. */
+async function revalueInline(tx: Executor, schema: string, jobs: string[], chunk: number): Promise<string[]> {
   const pending: string[] = [];
-  for (const d of keys) {
-    const job = await enqueueRevaluation(tx, schema, {
-      itemId: d.itemId,
-      companyId: d.companyId,
-      fromDate: input.postingDate,
-    });
-    if (!job) continue;
-    const inline = input.inlineRevaluation ?? DEFAULT_CHUNK;
-    if (inline === 0 || (await revalueChunkIn(tx, schema, job, inline)) === 'more') pending.push(job);
-  }
+  for (const job of jobs)
+    if (chunk === 0 || (await revalueChunkIn(tx, schema, job, chunk)) === 'more') pending.push(job);
   return pending;
 }
 
