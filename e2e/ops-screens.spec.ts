@@ -2,7 +2,7 @@
  * The other scanner screens on a phone (390 × 844), on the warehouse demo: an ASN received by scanning
  * the item's barcode with a short and a damaged quantity, its putaway confirmed by scanning the
  * suggested bin, a blind count by scanning bin and item and typing the quantity, then submitted; and
- * the stock screen's balance, movements and location tree. Screenshots in e2e/artifacts/.
+ * the stock screen's balance, movements and location tree, then in English. Screenshots in e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -117,4 +117,8 @@ test('stock balance with totals, movements of an item, and the location tree', a
   await page.getByRole('tab', { name: '库位树' }).click();
   await page.getByText('R1-01 · bin').waitFor();
   await shot('stock-tree');
+  // The pages' texts come in both languages (added when the pages load).
+  await page.getByText('EN', { exact: true }).click();
+  await page.getByRole('tab', { name: 'Location tree' }).waitFor();
+  await page.getByRole('heading', { name: 'Stock' }).waitFor();
 });

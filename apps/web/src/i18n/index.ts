@@ -1,7 +1,7 @@
 /** i18next with zh-CN first and English; the choice is kept in localStorage. */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { opsEn, opsZhCN } from '../ops/i18n.ts';
+import { opsMenuEn, opsMenuZhCN } from '../ops/menu-i18n.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -14,7 +14,7 @@ function initialLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN, ops: opsZhCN }, en: { translation: en, ops: opsEn } },
+  resources: { 'zh-CN': { translation: zhCN, ops: opsMenuZhCN }, en: { translation: en, ops: opsMenuEn } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -13,6 +13,7 @@ import { useSearchParams } from 'react-router-dom';
 import { createRecord, getRecord, updateRecord } from '../api/records.ts';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, type ScanHit, scanCode, useRecord, useRecords, useTitles } from './api.ts';
+import './i18n.ts';
 import { ScanInput } from './ScanInput.tsx';
 import { isDecimal } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
 import { type NextPick, nextPick, opsKeys, runAction, scanCode, useRecord, useRecords } from './api.ts';
+import './i18n.ts';
 import { ScanInput } from './ScanInput.tsx';
 import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, plainQuantity, sameCode } from './scan-codes.ts';

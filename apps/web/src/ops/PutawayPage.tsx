@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, scanCode, useRecords, useTitles } from './api.ts';
+import './i18n.ts';
 import { ScanInput } from './ScanInput.tsx';
 import { useScanFeedback } from './useScanFeedback.ts';
 

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, useRecord, useRecords, useTitles } from './api.ts';
+import './i18n.ts';
 import { ScanInput } from './ScanInput.tsx';
 import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, sumMinus } from './scan-codes.ts';

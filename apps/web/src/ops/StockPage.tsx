@@ -10,6 +10,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDecimal } from '../fields/decimal.ts';
 import { type BalanceRow, movements, opsKeys, stockBalance, useRecords, useTitles } from './api.ts';
+import './i18n.ts';
 import { locationTree } from './location-tree.ts';
 import { plainQuantity, sumMinus } from './scan-codes.ts';
 

@@ -1,13 +1,13 @@
-/** The operations screens' texts (namespace `ops`): zh-CN first, English second. */
+/**
+ * The operations screens' texts (namespace `ops`): zh-CN first, English second. The shell's first
+ * load registers only the menu labels (menu-i18n.ts); the pages import this module, which adds the
+ * rest for both languages before they render.
+ */
+import i18n from '../i18n/index.ts';
+import { opsMenuEn, opsMenuZhCN } from './menu-i18n.ts';
+
 export const opsZhCN = {
-  menu: {
-    group: '作业',
-    pick: '扫码拣货',
-    count: '盘点',
-    receive: '收货',
-    putaway: '上架',
-    stock: '库存查询',
-  },
+  menu: opsMenuZhCN.menu,
   common: {
     scan: '扫码',
     scanHint: '扫描或输入条码后按回车',
@@ -97,14 +97,7 @@ export const opsZhCN = {
 export type OpsDictionary = typeof opsZhCN;
 
 export const opsEn: OpsDictionary = {
-  menu: {
-    group: 'Operations',
-    pick: 'Scan to pick',
-    count: 'Cycle count',
-    receive: 'Receive',
-    putaway: 'Put away',
-    stock: 'Stock',
-  },
+  menu: opsMenuEn.menu,
   common: {
     scan: 'Scan',
     scanHint: 'Scan or type a code, then Enter',
@@ -190,3 +183,6 @@ export const opsEn: OpsDictionary = {
     serial: 'Serial',
   },
 };
+
+i18n.addResourceBundle('zh-CN', 'ops', opsZhCN, true, true);
+i18n.addResourceBundle('en', 'ops', opsEn, true, true);
