@@ -1,5 +1,6 @@
 /** Loads the demo definitions and a few records into a tenant (idempotent: skips what exists). */
 import { applyDefinitions, createRecordIn, systemContext } from '@tenon/design';
+import { loadWmsDemo } from '@tenon/wms';
 import type { System } from '../boot.ts';
 import { ensureTenant } from '../boot.ts';
 import { demoDefinitions } from './demo-definitions.ts';
@@ -48,5 +49,6 @@ export async function loadDemo(system: System, tenantName: string): Promise<{ cr
   });
   await loadKernelDemoRecords(system, tenant, ctx);
   await loadInventoryDemo(system, tenant, ctx);
+  await loadWmsDemo(system.db, ctx);
   return { created: true };
 }
