@@ -9,7 +9,7 @@ import { allocate, type LotAvailability } from '../domain/allocate-reservation.t
 import { InventoryErrors } from '../errors.ts';
 import { NIL } from '../migrations.ts';
 import { loadItems } from '../repositories/master-data.repository.ts';
-import { addStock, dec, lockStock, orNil } from '../repositories/stock.repository.ts';
+import { dec, lockStock, orNil } from '../repositories/stock.repository.ts';
 
 export type ReserveInput = {
   item: string;
@@ -87,17 +87,24 @@ export async function reserveStockIn(
       });
     }
   }
-  const reservations: ReserveResult['reservations'] = [];
-  for (const t of takes) {
-    const id = newId();
-    await tx.run(sql`INSERT INTO ${sql.id(schema, 'inv_reservation')}
-      (id, item_id, warehouse_id, lot_id, serial_id, quantity, source_type, source_id)
-      VALUES (${id}, ${input.item}, ${input.warehouse}, ${orNil(t.lotId)}, ${orNil(t.serialId)},
-        ${t.quantity.toFixed()}::numeric, ${input.sourceType}, ${input.sourceId})`);
-    reservations.push({ id, lot: t.lotId, serial: t.serialId, quantity: t.quantity.toFixed() });
-  }
+  const reservations: ReserveResult['reservations'] = takes.map((t) => ({
+    id: newId(),
+    lot: t.lotId,
+    serial: t.serialId,
+    quantity: t.quantity.toFixed(),
+  }));
   const reserved = takes.reduce((s, t) => s.plus(t.quantity), new Decimal(0));
-  await addStock(tx, schema, { itemId: input.item, warehouseId: input.warehouse }, new Decimal(0), reserved);
+  // The reservations and the stock row's reserved total in one statement: the hot row's lock is
+  // held for one round trip less.
+  await tx.run(sql`WITH r AS (INSERT INTO ${sql.id(schema, 'inv_reservation')}
+      (id, item_id, warehouse_id, lot_id, serial_id, quantity, source_type, source_id)
+      SELECT v.id, ${input.item}::uuid, ${input.warehouse}::uuid, v.lot_id, v.serial_id, v.quantity,
+        ${input.sourceType}, ${input.sourceId}
+      FROM unnest(${reservations.map((r) => r.id)}::uuid[], ${reservations.map((r) => orNil(r.lot))}::uuid[],
+        ${reservations.map((r) => orNil(r.serial))}::uuid[], ${reservations.map((r) => r.quantity)}::numeric[])
+        AS v(id, lot_id, serial_id, quantity))
+    UPDATE ${sql.id(schema, 'inv_stock')} SET reserved = reserved + ${reserved.toFixed()}::numeric
+    WHERE item_id = ${input.item}::uuid AND warehouse_id = ${input.warehouse}::uuid`);
   return { reservations, reserved: reserved.toFixed(), backorder: backorder.toFixed() };
 }
 
