@@ -7,10 +7,16 @@ import type { ModuleDefinition } from '@tenon/design';
 import { inventoryModule, inventoryRoutes } from '@tenon/inventory';
 import { kernelModule } from '@tenon/kernel';
 import { orgModule } from '@tenon/org';
-import type { ModuleRoutes } from '@tenon/server';
+import { consoleModule, type ModuleRoutes } from '@tenon/server';
 import { wmsModule, wmsRoutes } from '@tenon/wms';
 
-export const modules: ModuleDefinition[] = [kernelModule, orgModule, inventoryModule, wmsModule];
+export const modules: ModuleDefinition[] = [
+  kernelModule,
+  consoleModule,
+  orgModule,
+  inventoryModule,
+  wmsModule,
+];
 
 /** The modules' own endpoints, in the same order. */
 export const moduleRoutes: ModuleRoutes[] = [inventoryRoutes, wmsRoutes];

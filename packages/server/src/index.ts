@@ -11,3 +11,4 @@ export {
 export { send } from './envelope.ts';
 export { HARDENING_DEFAULTS, type HardeningConfig } from './hardening/index.ts';
 export { buildOpenApi } from './openapi.ts';
+export { consoleModule } from './routes/form-layouts.routes.ts';
