@@ -2,7 +2,8 @@
  * Scan to pick on a phone (390 × 844): the warehouse demo's three orders waved and released, the
  * pick list opened from the "作业" menu, then every stop confirmed by typing the bin and the item's
  * barcode into the scan field with Enter, as a scanner does. A wrong code is refused on screen and
- * changes nothing; the last stop is a short pick. The pick list ends done. Screenshots in e2e/artifacts/.
+ * changes nothing; the last stop is a short pick. The pick list ends done; then one of its orders is
+ * packed by scanning its items into a carton and shipped. Screenshots in e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
 import { ARTIFACTS } from './browser.ts';
-import { type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
+import { go, type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
 
 let ops: OpsSetup;
 let server: TestServer;
@@ -98,3 +99,40 @@ async function walk() {
   assert.ok(outcomes.includes('short'), 'the last stop was picked short');
   assert.ok(confirmed >= 2);
 }
+
+test('a picked order is packed into a carton by scanning and shipped', async () => {
+  const picked = await server.call('GET', '/api/v1/delivery_order?filter[status][eq]=picked&sort=number');
+  const order = (await server.call('GET', `/api/v1/delivery_order/${picked.body.data.items[0].id}`)).body
+    .data;
+  const codes = new Map([...barcodes].map(([code, barcode]) => [barcode, code]));
+  const items = await server.call('GET', '/api/v1/item?pageSize=50');
+  const barcodeOf = new Map(
+    (items.body.data.items as { id: string; barcode: string }[]).map((i) => [i.id, i.barcode]),
+  );
+  await go(page, '/ops/pack');
+  await page.getByText(order.number).click();
+  await scan('6900000000000');
+  await page.getByText(/此物料不在发货单中/).waitFor();
+  for (const line of order.lines as { item: string; picked_qty: string }[]) {
+    if (Number(line.picked_qty) === 0) continue;
+    const barcode = barcodeOf.get(line.item)!;
+    assert.ok(codes.has(barcode));
+    await scan(barcode);
+    await page
+      .getByText(/待装 0/)
+      .first()
+      .waitFor();
+  }
+  await page.getByLabel('重量（kg）').fill('3.5');
+  await page.getByRole('button', { name: '完成装箱' }).click();
+  await page.getByLabel('运单号').fill('SF1234567890');
+  await page.screenshot({ path: join(ARTIFACTS, 'ops-pack.png') });
+  await page.getByRole('button', { name: /^发\s*运$/ }).click();
+  await page.getByTestId('pack-shipped').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'ops-shipped.png') });
+  const after = (await server.call('GET', `/api/v1/delivery_order/${order.id}`)).body.data;
+  assert.equal(after.status, 'shipped');
+  const cartons = await server.call('GET', `/api/v1/carton?filter[delivery_order][eq]=${order.id}`);
+  assert.equal(cartons.body.data.items.length, 1);
+  assert.equal(Number(cartons.body.data.items[0].weight_kg), 3.5);
+});

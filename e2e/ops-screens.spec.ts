@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
 import { ARTIFACTS } from './browser.ts';
-import { type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
+import { go as goTo, type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
 
 let ops: OpsSetup;
 let server: TestServer;
@@ -39,12 +39,7 @@ after(() => ops?.close());
 
 const scan = (code: string) => scanIn(page, code);
 
-/** Client-side navigation, as the menu does. */
-const go = (path: string) =>
-  page.evaluate((p) => {
-    history.pushState({}, '', p);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
+const go = (path: string) => goTo(page, path);
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `ops-${name}.png`) });
 

@@ -59,3 +59,11 @@ export async function scan(page: Page, code: string): Promise<void> {
   await input.fill(code);
   await input.press('Enter');
 }
+
+/** Client-side navigation, as the menu does. */
+export async function go(page: Page, path: string): Promise<void> {
+  await page.evaluate((p) => {
+    history.pushState({}, '', p);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}

@@ -24,6 +24,7 @@ const OpsCount = lazy(() => import('./ops/CountPage.tsx'));
 const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
 const OpsPutaway = lazy(() => import('./ops/PutawayPage.tsx'));
 const OpsStock = lazy(() => import('./ops/StockPage.tsx'));
+const OpsPack = lazy(() => import('./ops/PackPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -73,6 +74,7 @@ export function App() {
                       <Route path="/ops/receive" element={<OpsReceive />} />
                       <Route path="/ops/putaway" element={<OpsPutaway />} />
                       <Route path="/ops/stock" element={<OpsStock />} />
+                      <Route path="/ops/pack" element={<OpsPack />} />
                       <Route path="*" element={<Home />} />
                     </Routes>
                   </Suspense>

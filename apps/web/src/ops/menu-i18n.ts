@@ -6,6 +6,7 @@ export const opsMenuZhCN = {
     count: '盘点',
     receive: '收货',
     putaway: '上架',
+    pack: '装箱发运',
     stock: '库存查询',
   },
 };
@@ -17,6 +18,7 @@ export const opsMenuEn: typeof opsMenuZhCN = {
     count: 'Cycle count',
     receive: 'Receive',
     putaway: 'Put away',
+    pack: 'Pack and ship',
     stock: 'Stock',
   },
 };
