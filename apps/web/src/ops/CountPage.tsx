@@ -14,6 +14,7 @@ import { createRecord, getRecord, updateRecord } from '../api/records.ts';
 import type { RecordData } from '../api/types.ts';
 import { opsKeys, runAction, type ScanHit, scanCode, useRecord, useRecords, useTitles } from './api.ts';
 import './i18n.ts';
+import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
 import { isDecimal } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';
@@ -31,7 +32,6 @@ export default function CountPage() {
 function ChooseSession({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation('ops');
   const { message } = App.useApp();
-  const sessions = useRecords('count_session', 'filter[status][eq]=counting&sort=-number');
   const warehouses = useRecords('warehouse', 'sort=code');
   const [warehouse, setWarehouse] = useState<string | undefined>();
   const start = async () => {
@@ -43,8 +43,13 @@ function ChooseSession({ onOpen }: { onOpen: (id: string) => void }) {
     }
   };
   return (
-    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
-      <Typography.Title level={4}>{t('count.choose')}</Typography.Title>
+    <DocumentPicker
+      entity="count_session"
+      query="filter[status][eq]=counting&sort=-number"
+      title={t('count.choose')}
+      describe={(s) => String(s.posting_date ?? '')}
+      onOpen={onOpen}
+    >
       <Space.Compact style={{ width: '100%' }}>
         <Select
           style={{ flex: 1 }}
@@ -61,17 +66,7 @@ function ChooseSession({ onOpen }: { onOpen: (id: string) => void }) {
           {t('count.start')}
         </Button>
       </Space.Compact>
-      <List
-        loading={sessions.isLoading}
-        locale={{ emptyText: t('common.none') }}
-        dataSource={sessions.data ?? []}
-        renderItem={(s: RecordData) => (
-          <List.Item onClick={() => onOpen(s.id as string)} style={{ cursor: 'pointer' }}>
-            <List.Item.Meta title={String(s.number)} description={String(s.posting_date ?? '')} />
-          </List.Item>
-        )}
-      />
-    </Space>
+    </DocumentPicker>
   );
 }
 

@@ -13,6 +13,7 @@ import { rawApi } from '../api/client.ts';
 import type { RecordData } from '../api/types.ts';
 import './i18n.ts';
 import { opsKeys, runAction, scanCode, useRecord, useRecords, useTitles } from './api.ts';
+import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
 import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, plainQuantity, sameCode, sumMinus } from './scan-codes.ts';
@@ -22,26 +23,15 @@ export default function PackPage() {
   const { t } = useTranslation('ops');
   const [params, setParams] = useSearchParams();
   const order = params.get('order');
-  const orders = useRecords('delivery_order', 'filter[status][in]=picked,packed&sort=number', !order);
   if (order) return <PackOrder id={order} onBack={() => setParams({})} />;
   return (
-    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
-      <Typography.Title level={4}>{t('pack.choose')}</Typography.Title>
-      <List
-        loading={orders.isLoading}
-        locale={{ emptyText: t('common.none') }}
-        dataSource={orders.data ?? []}
-        renderItem={(o: RecordData) => (
-          <List.Item
-            onClick={() => setParams({ order: o.id as string })}
-            style={{ cursor: 'pointer' }}
-            extra={<StatusTag entity="delivery_order" value={o.status} />}
-          >
-            <List.Item.Meta title={String(o.number)} description={String(o.customer ?? '')} />
-          </List.Item>
-        )}
-      />
-    </Space>
+    <DocumentPicker
+      entity="delivery_order"
+      query="filter[status][in]=picked,packed&sort=number"
+      title={t('pack.choose')}
+      describe={(o) => String(o.customer ?? '')}
+      onOpen={(id) => setParams({ order: id })}
+    />
   );
 }
 

@@ -6,15 +6,15 @@
  * quantity actually found. The progress bar counts the stops done.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Input, List, Progress, Result, Space, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Input, Progress, Result, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
 import { type NextPick, nextPick, opsKeys, runAction, scanCode, useRecord, useRecords } from './api.ts';
 import './i18n.ts';
+import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
-import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, plainQuantity, sameCode } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';
 
@@ -28,9 +28,11 @@ export default function PickPage() {
   );
 }
 
+const QUERY = 'filter[status][in]=open,picking&sort=number';
+
 function ChooseList({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation('ops');
-  const lists = useRecords('pick_list', 'filter[status][in]=open,picking&sort=number');
+  const lists = useRecords('pick_list', QUERY);
   const { message, fail } = useScanFeedback();
   const open = (code: string) => {
     const hit = lists.data?.find((l) => l.id === code || sameCode(String(l.number ?? ''), code));
@@ -38,32 +40,17 @@ function ChooseList({ onOpen }: { onOpen: (id: string) => void }) {
     else fail(t('common.unknownCode', { code }));
   };
   return (
-    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
-      <Typography.Title level={4}>{t('pick.choose')}</Typography.Title>
+    <DocumentPicker
+      entity="pick_list"
+      query={QUERY}
+      title={t('pick.choose')}
+      describe={(l) =>
+        l.route_length ? t('pick.route', { route: l.route_length, naive: l.naive_length ?? '-' }) : undefined
+      }
+      onOpen={onOpen}
+    >
       <ScanInput prompt={t('pick.openById')} onScan={open} message={message} />
-      <List
-        loading={lists.isLoading}
-        locale={{ emptyText: t('common.none') }}
-        dataSource={lists.data ?? []}
-        renderItem={(l: RecordData) => (
-          <List.Item
-            className="tenon-pick-list"
-            onClick={() => onOpen(l.id as string)}
-            style={{ cursor: 'pointer' }}
-            extra={<StatusTag entity="pick_list" value={l.status} />}
-          >
-            <List.Item.Meta
-              title={String(l.number)}
-              description={
-                l.route_length
-                  ? t('pick.route', { route: l.route_length, naive: l.naive_length ?? '-' })
-                  : undefined
-              }
-            />
-          </List.Item>
-        )}
-      />
-    </Space>
+    </DocumentPicker>
   );
 }
 

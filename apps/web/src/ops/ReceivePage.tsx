@@ -11,8 +11,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
-import { opsKeys, runAction, useRecord, useRecords, useTitles } from './api.ts';
+import { opsKeys, runAction, useRecord, useTitles } from './api.ts';
 import './i18n.ts';
+import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
 import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, sumMinus } from './scan-codes.ts';
@@ -22,22 +23,15 @@ export default function ReceivePage() {
   const { t } = useTranslation('ops');
   const [params, setParams] = useSearchParams();
   const asn = params.get('asn');
-  const asns = useRecords('asn', 'filter[status][in]=submitted,receiving&sort=number', !asn);
   if (asn) return <ReceiveAsn id={asn} onBack={() => setParams({})} />;
   return (
-    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
-      <Typography.Title level={4}>{t('receive.choose')}</Typography.Title>
-      <List
-        loading={asns.isLoading}
-        locale={{ emptyText: t('common.none') }}
-        dataSource={asns.data ?? []}
-        renderItem={(a: RecordData) => (
-          <List.Item onClick={() => setParams({ asn: a.id as string })} style={{ cursor: 'pointer' }}>
-            <List.Item.Meta title={String(a.number)} description={String(a.expected_date ?? '')} />
-          </List.Item>
-        )}
-      />
-    </Space>
+    <DocumentPicker
+      entity="asn"
+      query="filter[status][in]=submitted,receiving&sort=number"
+      title={t('receive.choose')}
+      describe={(a) => String(a.expected_date ?? '')}
+      onOpen={(id) => setParams({ asn: id })}
+    />
   );
 }
 
