@@ -100,6 +100,9 @@ function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
           <Button type="primary" size="large" block loading={busy} onClick={() => void receive()}>
             {t('receive.receive')}
           </Button>
+          <Button block onClick={() => setCode(null)}>
+            {t('common.back')}
+          </Button>
         </Space>
       ) : (
         <ScanInput prompt={t('receive.scanItem')} onScan={setCode} message={message} disabled={busy} />
