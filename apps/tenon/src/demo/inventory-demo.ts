@@ -1,4 +1,7 @@
-/** Inventory demo data: a company, a warehouse with bins, items (plain, lot, serial), stock received. */
+/**
+ * Inventory demo data: a company, a warehouse with bins, items (plain, lot, serial), stock received
+ * (once in boxes), transferred and issued, and a back-dated receipt that re-costs the issue.
+ */
 import type { Tenant } from '@tenon/db';
 import { createRecordIn, type RecordContext } from '@tenon/design';
 import { postStockMoveIn } from '@tenon/inventory';
@@ -79,6 +82,31 @@ export async function loadInventoryDemo(system: System, tenant: Tenant, ctx: Rec
       warehouse,
       postingDate: '2026-01-06',
       lines: [{ item: bearing, fromLocation: bins[1]!, toLocation: bins[0]!, quantity: '120' }],
+    });
+    // Entered in boxes (1 box = 12 pieces): posted as 120 pieces at 7.90 each.
+    await postStockMoveIn(tx, schema, {
+      idempotencyKey: 'demo-receipt-boxes',
+      moveType: 'receipt',
+      warehouse,
+      postingDate: '2026-01-10',
+      lines: [{ item: bearing, toLocation: bins[1]!, quantity: '10', uom: box, unitCost: '94.80' }],
+    });
+    await postStockMoveIn(tx, schema, {
+      idempotencyKey: 'demo-issue-1',
+      moveType: 'issue',
+      warehouse,
+      postingDate: '2026-01-12',
+      sourceType: 'demo',
+      sourceId: 'SO-DEMO-1',
+      lines: [{ item: bearing, fromLocation: bins[0]!, quantity: '100' }],
+    });
+    // Received late, dated before the issue: the issue is re-costed (FIFO by date).
+    await postStockMoveIn(tx, schema, {
+      idempotencyKey: 'demo-receipt-late',
+      moveType: 'receipt',
+      warehouse,
+      postingDate: '2026-01-04',
+      lines: [{ item: bearing, toLocation: bins[0]!, quantity: '50', unitCost: '7.50' }],
     });
   });
 }
