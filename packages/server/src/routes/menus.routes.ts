@@ -24,7 +24,7 @@ const isLabel = (v: unknown) =>
   Object.values(v).every((s) => typeof s === 'string') &&
   Object.values(v).some((s) => (s as string).trim() !== '');
 /** Console screens a menu item may point at (records are reached through `entity`). */
-const PATH = /^\/(tasks|schedule|designer)(\/[a-z0-9_/-]*)?$|^\/$/;
+const PATH = /^\/(tasks|schedule|designer|ops)(\/[a-z0-9_/-]*)?$|^\/$/;
 
 export const menuKind: ObjectKind = {
   kind: 'menu',
@@ -61,7 +61,7 @@ export const menuKind: ObjectKind = {
               fail(`${it}.entity`, 'unknown_entity', `no entity ${item.entity}`);
           } else if (isObj(item) && typeof item.path === 'string') {
             if (!PATH.test(item.path))
-              fail(`${it}.path`, 'path', 'a console screen: /, /tasks, /schedule, /designer…');
+              fail(`${it}.path`, 'path', 'a console screen: /, /tasks, /schedule, /designer…, /ops/…');
             if (!isLabel(item.label)) fail(`${it}.label`, 'label', 'a label in zh-CN and/or en is required');
           } else {
             fail(it, 'item', 'either { entity } or { path, label }');
