@@ -3,10 +3,9 @@
  * date, the later entries in date order, the corrections appended to the ledger and the layers
  * rewritten at the end.
  */
-import { Decimal, newId } from '@tenon/core';
+import { Decimal } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
 import type { ReplayEntry, ReplayState } from '../domain/revalue.ts';
-import { enqueueRevaluations } from './bulk-stock.repository.ts';
 import { dec } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
@@ -23,18 +22,6 @@ export type RevaluationJob = {
   corrections: number;
   status: 'pending' | 'done';
 };
-
-/**
- * A job for this item and company when entries dated after `fromDate` exist; an earlier date than
- * the pending job's cursor restarts it from its new checkpoint. Returns the pending job's id.
- */
-export async function enqueueRevaluation(
-  tx: Executor,
-  schema: string,
-  k: { itemId: string; companyId: string; fromDate: string },
-): Promise<string | null> {
-  return (await enqueueRevaluations(tx, schema, [{ id: newId(), ...k }]))[0] ?? null;
-}
 
 export async function pendingRevaluations(db: Executor, schema: string): Promise<string[]> {
   const { rows } = await db.run<{ id: string }>(

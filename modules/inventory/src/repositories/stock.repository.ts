@@ -57,12 +57,6 @@ export async function lockBalances(
   return out;
 }
 
-export async function addBalance(tx: Executor, schema: string, k: BalanceKey, delta: Decimal) {
-  await tx.run(sql`UPDATE ${t(schema, 'inv_balance')} SET on_hand = on_hand + ${delta.toFixed()}::numeric
-    WHERE item_id = ${k.itemId} AND location_id = ${k.locationId}
-      AND lot_id = ${orNil(k.lotId)} AND serial_id = ${orNil(k.serialId)}`);
-}
-
 export async function addStock(
   tx: Executor,
   schema: string,
