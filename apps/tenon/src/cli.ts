@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '@tenon/core';
 import { createTenant, listTenants } from '@tenon/db';
 import { createUser } from '@tenon/identity';
-import { inventoryCheckCommand } from '@tenon/inventory';
+import { inventoryCheckCommand, runRevaluations } from '@tenon/inventory';
 import {
   allTenants,
   ensureAdmin,
@@ -26,6 +26,7 @@ const USAGE = `Usage: tenon <command>
                                   a user with a membership (without --password: a one-time password)
   demo [--tenant t]               load demo definitions and records
   inventory check                 recompute stock balances and valuation from the ledger (exit 1 on drift)
+  inventory revalue               finish pending back-dated revaluations of every tenant
 Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT, TENON_ADMIN_USER,
   TENON_ADMIN_PASSWORD, TENON_JWT_SECRET, TENON_ENCRYPTION_KEY, REDIS_URL, TENON_RATE_LIMIT_API,
   TENON_RATE_LIMIT_AUTH, TENON_CORS_ORIGINS, TENON_HSTS, TENON_BODY_LIMIT_MB, TENON_FILE_LIMIT_MB,
@@ -129,7 +130,15 @@ async function main(argv: string[]): Promise<void> {
         );
         break;
       case 'inventory': {
-        if (sub !== 'check') throw new Error('usage: tenon inventory check');
+        if (sub === 'revalue') {
+          // Pending back-dated revaluations of every tenant, run to the end (each chunk commits).
+          for (const tenant of await allTenants(system)) {
+            const done = await runRevaluations(system.db, tenant.schemaName);
+            console.log(`${tenant.name}: ${done.finished} revaluation(s) finished, ${done.pending} pending`);
+          }
+          break;
+        }
+        if (sub !== 'check') throw new Error('usage: tenon inventory check | tenon inventory revalue');
         const drifts = await inventoryCheckCommand(system.db, await allTenants(system), console.log);
         if (drifts > 0) process.exitCode = 1;
         break;
