@@ -16,6 +16,8 @@ export type Navigation = {
   tenant: string;
   passwordChangeRequired: boolean;
   canDesign: boolean;
+  /** May read processes: the task inbox and the resource schedule. */
+  canWork: boolean;
   entities: NavEntity[];
 };
 

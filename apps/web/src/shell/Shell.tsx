@@ -53,8 +53,12 @@ export function menuItems(
       ];
   return [
     { key: '/', label: t('shell.home') },
-    { key: '/tasks', label: t('shell.tasks') },
-    { key: '/schedule', label: t('shell.schedule') },
+    ...(nav.canWork
+      ? [
+          { key: '/tasks', label: t('shell.tasks') },
+          { key: '/schedule', label: t('shell.schedule') },
+        ]
+      : []),
     ...opsMenu(nav, t),
     ...groups,
     ...(nav.canDesign

@@ -1,7 +1,7 @@
 /**
  * `GET /api/v1/navigation`: what the console's shell needs for the signed-in user: the entities they
  * may read (with their fields, less the fields their roles hide), what they may do with each, and
- * whether they may open the designer. Unlike `/api/v1/meta/entities` it needs no `$meta` permission.
+ * whether they may open the designer or the task screens. Unlike `/api/v1/meta/entities` it needs no `$meta` permission.
  */
 import { resolveEntity } from '@tenon/design';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +37,8 @@ export function navigationRoutes(app: FastifyInstance, deps: ServerDeps): void {
       tenant: auth.tenant.name,
       passwordChangeRequired: auth.passwordChangeRequired,
       canDesign: auth.policy.decide('$meta', 'update').allowed,
+      // The task inbox and the resource schedule read processes.
+      canWork: auth.policy.decide('$process', 'read').allowed,
       entities,
     });
   });
