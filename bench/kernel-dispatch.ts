@@ -24,14 +24,14 @@ import {
   SYSTEM_ACTOR,
   saveObject,
 } from '@tenon/design';
+import { identityMigrations } from '@tenon/identity';
 import {
   BUILTIN_RESOURCE_TYPES,
   dispatchRound,
   KernelDefinitions,
-  processMigrations,
+  kernelMigrations,
   resourceEntity,
   resourceTypeKind,
-  schedulerMigrations,
   serviceKind,
 } from '@tenon/kernel';
 import { DISTURBED_CORES, meterCpu } from './cpu.ts';
@@ -55,8 +55,8 @@ async function main() {
   const operators = num('BENCH_OPERATORS', 100);
   const resources = num('BENCH_RESOURCES', 200);
   await ensureDatabase(url);
-  registerMigrations({ name: 'kernel-processes', tenant: processMigrations });
-  registerMigrations({ name: 'kernel-scheduler', tenant: schedulerMigrations });
+  registerMigrations(identityMigrations);
+  registerMigrations(kernelMigrations);
   const db = await openPostgres({ connectionString: url, max: 4 });
   await migratePlatform(db);
   const tenant = await createTenant(db, { name: `bench_dispatch_${Date.now().toString(36)}` });
