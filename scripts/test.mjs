@@ -7,7 +7,7 @@
 // TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
 // Writes only to .test-results/ and the OS temp dir.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,7 +87,18 @@ function parseSummary(text) {
 
 const filters = process.argv.slice(2).filter((a) => a !== '--');
 const allFiles = findSpecFiles();
-const files = filters.length ? allFiles.filter((f) => filters.some((s) => f.includes(s))) : allFiles;
+let files = filters.length ? allFiles.filter((f) => filters.some((s) => f.includes(s))) : allFiles;
+
+// Browser tests need Debian's Chromium. A developer machine without it runs everything else and says
+// so; CI (CI=true) installs it and never skips them.
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].some((p) => existsSync(p));
+const browserSpecs = files.filter((f) => f.startsWith('e2e/'));
+if (!CHROMIUM && process.env.CI !== 'true' && browserSpecs.length > 0 && files.length > browserSpecs.length) {
+  console.log(
+    `browser tests skipped (${browserSpecs.length} files): Chromium is not installed (apt-get install -y chromium)`,
+  );
+  files = files.filter((f) => !f.startsWith('e2e/'));
+}
 
 console.log(`database: ${describeDatabase(process.env.TEST_DATABASE_URL)}`);
 
