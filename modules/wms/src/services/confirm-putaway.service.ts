@@ -33,12 +33,29 @@ export async function confirmPutaway(
   const b = (body ?? {}) as Record<string, unknown>;
   const to = await scannedBin(s, task.warehouse as string, b.location ?? b.code);
   if (to === task.from_location) throw bad('location', 'scan the bin the stock goes to');
+  const moveId = await postTaskTransfer(s, 'putaway_task', task, to);
+  await patchIn(s, 'putaway_task', task.id as string, {
+    status: 'done',
+    to_location: to,
+    stock_move: moveId,
+  });
+  await finishTask(s.tx, s.ctx, entity, task.process_id as string | null);
+  return reload(s, 'putaway_task', task.id as string);
+}
+
+/** Posts a bin-to-bin task (putaway, replenishment, move) as one idempotent transfer; returns the move. */
+export async function postTaskTransfer(
+  s: Scope,
+  source: 'putaway_task' | 'move_task',
+  task: RecordData,
+  to: string,
+): Promise<string> {
   const { moveId } = await postStockMoveIn(s.tx, s.schema, {
-    idempotencyKey: `putaway_task:${task.id as string}`,
+    idempotencyKey: `${source}:${task.id as string}`,
     moveType: 'transfer',
     warehouse: task.warehouse as string,
     postingDate: businessDate(s.ctx),
-    sourceType: 'putaway_task',
+    sourceType: source,
     sourceId: task.id as string,
     lines: [
       {
@@ -50,11 +67,5 @@ export async function confirmPutaway(
       },
     ],
   });
-  await patchIn(s, 'putaway_task', task.id as string, {
-    status: 'done',
-    to_location: to,
-    stock_move: moveId,
-  });
-  await finishTask(s.tx, s.ctx, entity, task.process_id as string | null);
-  return reload(s, 'putaway_task', task.id as string);
+  return moveId;
 }

@@ -7,12 +7,11 @@
 import { AppError } from '@tenon/core';
 import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
-import { postStockMoveIn } from '@tenon/inventory';
 import { listProcesses } from '@tenon/kernel';
 import { WmsErrors } from '../domain/errors.ts';
 import { type PickFace, planReplenishment, type ReserveStock } from '../domain/replenishment.ts';
-import { scannedBin } from './confirm-putaway.service.ts';
-import { businessDate, createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
+import { postTaskTransfer, scannedBin } from './confirm-putaway.service.ts';
+import { createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { finishTask, openTask } from './tasks.ts';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -129,23 +128,7 @@ export async function confirmMove(
       code: String(b.location ?? b.code),
       expected: "the task's destination bin",
     });
-  const { moveId } = await postStockMoveIn(s.tx, s.schema, {
-    idempotencyKey: `move_task:${task.id as string}`,
-    moveType: 'transfer',
-    warehouse: task.warehouse as string,
-    postingDate: businessDate(s.ctx),
-    sourceType: 'move_task',
-    sourceId: task.id as string,
-    lines: [
-      {
-        item: task.item as string,
-        fromLocation: task.from_location as string,
-        toLocation: to,
-        lot: (task.lot as string | null) ?? null,
-        quantity: String(task.quantity),
-      },
-    ],
-  });
+  const moveId = await postTaskTransfer(s, 'move_task', task, to);
   await patchIn(s, 'move_task', task.id as string, { status: 'done', stock_move: moveId });
   await finishTask(
     s.tx,
