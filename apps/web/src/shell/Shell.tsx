@@ -89,6 +89,9 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
   const phone = !screens.md;
   const [drawer, setDrawer] = useState(false);
   const { mode, toggle } = useThemeMode();
+  // Groups the user opened or closed; the others follow openByDefault (kept here, not in the Menu, so
+  // a remounted menu, e.g. on a breakpoint change, keeps them).
+  const [toggled, setToggled] = useState<Record<string, boolean>>({});
   if (nav.isError) {
     onSignOut();
     return null;
@@ -97,13 +100,23 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
   const selected = location.pathname.startsWith('/designer/objects/')
     ? location.pathname.split('/').slice(0, 4).join('/')
     : location.pathname.split('/').slice(0, 3).join('/') || '/';
+  const items = menuItems(nav.data, i18n.language, t, designed.data) ?? [];
+  const groups = items.flatMap((item) =>
+    item && 'children' in item && item.children ? [{ key: String(item.key), children: item.children }] : [],
+  );
+  const openByDefault = (g: (typeof groups)[number]) =>
+    g.key === 'data' || g.key.startsWith('menu-') || g.children.some((c) => c?.key === selected);
+  const openKeys = groups.filter((g) => toggled[g.key] ?? openByDefault(g)).map((g) => g.key);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={[selected]}
-      key={designed.data ? 'designed' : 'generated'}
-      defaultOpenKeys={['data', ...(designed.data?.groups.map((_, i) => `menu-${i}`) ?? [])]}
-      items={menuItems(nav.data, i18n.language, t, designed.data)}
+      openKeys={openKeys}
+      onOpenChange={(keys) => {
+        const changed = groups.filter((g) => keys.includes(g.key) !== openKeys.includes(g.key));
+        setToggled({ ...toggled, ...Object.fromEntries(changed.map((g) => [g.key, keys.includes(g.key)])) });
+      }}
+      items={items}
       onClick={({ key }) => {
         navigate(key.split('#')[0] ?? key);
         setDrawer(false);
