@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkInventory, postStockMove } from '../index.ts';
+import { checkInventory, postStockMove, reserveStock } from '../index.ts';
 import { type Fixture, inventoryFixture } from './harness.ts';
 
 describe('reservations', () => {
@@ -61,6 +61,60 @@ describe('reservations', () => {
       lines: [{ item, fromLocation: f.bins[0]!, quantity: '1' }],
     }).catch((err) => err);
     assert.equal(issue.code, 'INVENTORY_INSUFFICIENT_AVAILABLE');
+  });
+
+  it('the one-statement path: 64 clients reserving outside a transaction never oversell', async () => {
+    const item = await f.item();
+    await receive(item, '50');
+    const before = f.s.db.statementCount();
+    const first = await reserveStock(f.s.db, f.schema, {
+      item,
+      warehouse: f.warehouse,
+      quantity: '1.5',
+      sourceType: 'so',
+      sourceId: 'SO-ONE',
+      today: '2026-01-05',
+    });
+    // Enough available for an untracked item: one statement, no transaction.
+    assert.equal(f.s.db.statementCount() - before, 1);
+    assert.deepEqual([first.reserved, first.backorder, first.reservations[0]!.quantity], ['1.5', '0', '1.5']);
+    const outcomes = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        reserveStock(f.s.db, f.schema, {
+          item,
+          warehouse: f.warehouse,
+          quantity: '1',
+          sourceType: 'so',
+          sourceId: `SO-FAST-${i}`,
+          today: '2026-01-05',
+        }).then(
+          () => 'ok',
+          (err) => err.code,
+        ),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 48);
+    assert.equal(outcomes.filter((o) => o === 'INVENTORY_INSUFFICIENT_AVAILABLE').length, 16);
+    const { rows } = await f.s.db.query<{ reserved: string; n: string }>(
+      `SELECT s.reserved::text AS reserved, (SELECT sum(quantity)::text FROM "${f.schema}".inv_reservation r
+         WHERE r.item_id = s.item_id AND r.status = 'active') AS n
+       FROM "${f.schema}".inv_stock s WHERE s.item_id = $1`,
+      [item],
+    );
+    assert.equal(rows[0]!.reserved, '49.500000000');
+    assert.equal(rows[0]!.n, '49.500000000');
+    // The remaining 0.5 is reserved through the full path (partial: 0.5 reserved, 0.5 back-ordered).
+    const partial = await reserveStock(f.s.db, f.schema, {
+      item,
+      warehouse: f.warehouse,
+      quantity: '1',
+      sourceType: 'so',
+      sourceId: 'SO-PARTIAL',
+      allowPartial: true,
+      today: '2026-01-05',
+    });
+    assert.deepEqual([partial.reserved, partial.backorder], ['0.5', '0.5']);
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
   });
 
   it('32 clients on one serial: exactly one reserves it', async () => {

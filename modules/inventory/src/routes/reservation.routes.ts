@@ -12,7 +12,7 @@ import {
   releaseReservationsIn,
   reservationSourceType,
 } from '../services/release-reservation.service.ts';
-import { reserveStockIn } from '../services/reserve-stock.service.ts';
+import { reserveStock } from '../services/reserve-stock.service.ts';
 import { badInput } from './query-params.ts';
 
 type Deps = Parameters<ModuleRoutes>[1];
@@ -67,7 +67,7 @@ export function reservationRoutes(
       allowPartial: b.allowPartial === true,
       today: today(request),
     };
-    const result = await deps.db.transaction((tx) => reserveStockIn(tx, auth.tenant.schemaName, input));
+    const result = await reserveStock(deps.db, auth.tenant.schemaName, input);
     return send(reply, result, 201);
   });
 

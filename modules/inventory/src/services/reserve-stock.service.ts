@@ -2,6 +2,12 @@
  * Reserving stock for a source document: under the (item, warehouse) stock row lock, available =
  * on hand - reserved; lots are taken first-expiring first (expired lots are skipped); a serial can
  * be reserved once. Without `allowPartial` a shortfall is a 409; with it, the rest is back-ordered.
+ *
+ * The common case (an untracked item with enough available) is one statement (decision 0015): it
+ * raises `reserved` only where `on_hand - reserved` still covers the quantity (READ COMMITTED
+ * re-checks that condition on the newest row version after waiting for its lock, so nothing is
+ * oversold) and inserts the reservation from its RETURNING. When it changes nothing, the full path
+ * below runs (lots, serials, partial reservations, the 409 with the available quantity).
  */
 import { AppError, Decimal, isUuid, newId, parseDecimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
@@ -9,6 +15,7 @@ import { allocate, type LotAvailability } from '../domain/allocate-reservation.t
 import { InventoryErrors } from '../errors.ts';
 import { NIL } from '../migrations.ts';
 import { loadItems } from '../repositories/master-data.repository.ts';
+import { runPrepared } from '../repositories/prepared.ts';
 import { dec, lockStock, orNil } from '../repositories/stock.repository.ts';
 
 export type ReserveInput = {
@@ -33,11 +40,7 @@ export type ReserveResult = {
 const bad = (field: string, reason: string) =>
   new AppError(InventoryErrors.INVENTORY_BAD_INPUT, { field, reason });
 
-export async function reserveStockIn(
-  tx: Executor,
-  schema: string,
-  input: ReserveInput,
-): Promise<ReserveResult> {
+function checkInput(input: ReserveInput): Decimal {
   if (!isUuid(input.item)) throw bad('item', 'must be an id');
   if (!isUuid(input.warehouse)) throw bad('warehouse', 'must be an id');
   for (const f of ['serial', 'lot'] as const)
@@ -45,6 +48,55 @@ export async function reserveStockIn(
   const quantity = parseDecimal(input.quantity);
   if (!quantity || quantity.lte(0)) throw bad('quantity', 'must be a positive decimal string');
   if (!input.sourceType || !input.sourceId) throw bad('source', 'sourceType and sourceId are required');
+  return quantity;
+}
+
+/**
+ * The one-statement reservation of an untracked item when enough is available; null when it
+ * reserved nothing (tracked item, no stock row, not enough available, unknown item).
+ */
+async function reserveAtOnce(
+  ex: Executor,
+  schema: string,
+  input: ReserveInput,
+  quantity: Decimal,
+): Promise<ReserveResult | null> {
+  if (input.lot || input.serial) return null;
+  const id = newId();
+  const q = quantity.toFixed();
+  const { rows } = await runPrepared<{ id: string }>(
+    ex,
+    sql`WITH s AS (
+        UPDATE ${sql.id(schema, 'inv_stock')} SET reserved = reserved + ${q}::numeric
+        WHERE item_id = ${input.item}::uuid AND warehouse_id = ${input.warehouse}::uuid
+          AND on_hand - reserved >= ${q}::numeric
+          AND EXISTS (SELECT 1 FROM ${sql.id(schema, 'item')} i WHERE i.id = ${input.item}::uuid AND i.tracking = 'none')
+        RETURNING item_id, warehouse_id)
+      INSERT INTO ${sql.id(schema, 'inv_reservation')}
+        (id, item_id, warehouse_id, lot_id, serial_id, quantity, source_type, source_id)
+      SELECT ${id}::uuid, s.item_id, s.warehouse_id, ${NIL}::uuid, ${NIL}::uuid, ${q}::numeric,
+        ${input.sourceType}, ${input.sourceId} FROM s
+      RETURNING id`,
+  );
+  if (rows.length === 0) return null;
+  return { reservations: [{ id, lot: null, serial: null, quantity: q }], reserved: q, backorder: '0' };
+}
+
+export async function reserveStockIn(
+  tx: Executor,
+  schema: string,
+  input: ReserveInput,
+): Promise<ReserveResult> {
+  const quantity = checkInput(input);
+  return (await reserveAtOnce(tx, schema, input, quantity)) ?? reserveFully(tx, schema, input, quantity);
+}
+
+async function reserveFully(
+  tx: Executor,
+  schema: string,
+  input: ReserveInput,
+  quantity: Decimal,
+): Promise<ReserveResult> {
   const item = (await loadItems(tx, schema, [input.item])).get(input.item)!;
   const stock = (await lockStock(tx, schema, [{ itemId: input.item, warehouseId: input.warehouse }])).get(
     `${input.item}|${input.warehouse}`,
@@ -140,6 +192,18 @@ async function lotAvailability(
   }));
 }
 
-export function reserveStock(db: Database, schema: string, input: ReserveInput): Promise<ReserveResult> {
-  return db.transaction((tx) => reserveStockIn(tx, schema, input));
+/**
+ * Reserves in autocommit when the one-statement path applies (the hot row is locked for that
+ * statement and its commit only), else in a transaction of its own.
+ */
+export async function reserveStock(
+  db: Database,
+  schema: string,
+  input: ReserveInput,
+): Promise<ReserveResult> {
+  const quantity = checkInput(input);
+  return (
+    (await reserveAtOnce(db, schema, input, quantity)) ??
+    db.transaction((tx) => reserveFully(tx, schema, input, quantity))
+  );
 }
