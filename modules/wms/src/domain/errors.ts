@@ -63,6 +63,16 @@ export const WmsErrors = defineErrors({
     'zh-CN': '没有库位存有物料 {item} 的预留库存',
     en: 'No bin holds the reserved stock of item {item}',
   },
+  WMS_SERIAL_DUPLICATE: {
+    status: 409,
+    'zh-CN': '序列号重复扫描：{serial}',
+    en: 'Serial scanned twice: {serial}',
+  },
+  WMS_SERIAL_IN_STOCK: {
+    status: 409,
+    'zh-CN': '序列号 {serial} 已在库存中',
+    en: 'Serial {serial} is already in stock',
+  },
   WMS_PORTAL_NO_SUPPLIER: {
     status: 403,
     'zh-CN': '该用户未关联供应商',

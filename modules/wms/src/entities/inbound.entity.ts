@@ -111,6 +111,7 @@ export const receiptEntity = {
       { default: 'none', actionOwned: true },
     ),
     field('stock_move', 'string', '库存移动', 'Stock move', { maxLength: 40 }),
+    field('serials', 'json', '序列号', 'Serials'),
   ],
 };
 
@@ -136,6 +137,7 @@ export const putawayTaskEntity = {
       ['nearest_empty', '最近空货位', 'Nearest empty bin'],
       ['class_zone', '类别库区', 'Class zone'],
     ]),
+    field('serials', 'json', '序列号', 'Serials'),
     linkTo('to_location', 'location', '实际库位', 'Put to location'),
     field('stock_move', 'string', '库存移动', 'Stock move', { maxLength: 40 }),
     field('process_id', 'string', '任务进程', 'Task process', { maxLength: 40, actionOwned: true }),

@@ -7,6 +7,7 @@ import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
+import { type CapturedSerial, linesFor } from './capture-serials.ts';
 import { bad, businessDate, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { finishTask } from './tasks.ts';
 
@@ -57,7 +58,7 @@ export async function postTaskTransfer(
     postingDate: businessDate(s.ctx),
     sourceType: source,
     sourceId: task.id as string,
-    lines: [
+    lines: linesFor(
       {
         item: task.item as string,
         fromLocation: task.from_location as string,
@@ -65,7 +66,8 @@ export async function postTaskTransfer(
         lot: (task.lot as string | null) ?? null,
         quantity: String(task.quantity),
       },
-    ],
+      task.serials as CapturedSerial[] | null,
+    ),
   });
   return moveId;
 }

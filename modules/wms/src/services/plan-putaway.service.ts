@@ -7,6 +7,7 @@ import { Decimal } from '@tenon/core';
 import { sql } from '@tenon/db';
 import type { CompiledEntity } from '@tenon/design';
 import { type BinState, suggestPutaway } from '../domain/putaway.ts';
+import type { CapturedSerial } from './capture-serials.ts';
 import { createIn, patchIn, rows, type Scope, t } from './records.ts';
 import { openTask } from './tasks.ts';
 import { loadWarehouseLayout } from './warehouse-layout.ts';
@@ -24,6 +25,8 @@ export async function planPutawayTasks(
     item: string;
     lot: string | null;
     quantity: string;
+    /** Serial-tracked: the received serials, shared out over the tasks in order. */
+    serials?: CapturedSerial[];
   },
 ): Promise<string[]> {
   const wl = await loadWarehouseLayout(s, input.warehouse);
@@ -77,7 +80,10 @@ export async function planPutawayTasks(
       : []),
   ];
   const ids: string[] = [];
+  let next = 0;
   for (const task of tasks) {
+    const serials = input.serials?.length ? input.serials.slice(next, next + Number(task.quantity)) : null;
+    next += serials?.length ?? 0;
     const created = await createIn(s, 'putaway_task', {
       receipt: input.receipt,
       warehouse: input.warehouse,
@@ -87,6 +93,7 @@ export async function planPutawayTasks(
       from_location: input.dock,
       suggested_location: task.location,
       reason: task.reason,
+      ...(serials ? { serials } : {}),
     });
     const pid = await openTask(s.tx, s.ctx, entity, {
       service: 'wms_putaway',

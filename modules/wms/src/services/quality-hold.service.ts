@@ -5,11 +5,13 @@
  */
 
 import { AppError } from '@tenon/core';
+import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
+import { type CapturedSerial, linesFor } from './capture-serials.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
-import { businessDate, one, patchIn, reload, type Scope } from './records.ts';
+import { businessDate, one, patchIn, reload, rows, type Scope, t } from './records.ts';
 
 function requireHeld(receipt: RecordData, action: string): void {
   if (receipt.quality !== 'held')
@@ -18,6 +20,18 @@ function requireHeld(receipt: RecordData, action: string): void {
       status: String(receipt.quality),
       action,
     });
+}
+
+/** The accepted serials of a held receipt (their records), in scan order. */
+async function heldSerials(s: Scope, receipt: RecordData): Promise<CapturedSerial[]> {
+  const scanned = (receipt.serials as { accepted?: string[] } | null)?.accepted ?? [];
+  if (scanned.length === 0) return [];
+  const found = await rows<{ id: string; serial_no: string }>(
+    s,
+    sql`SELECT id, serial_no FROM ${t(s, 'serial_number')} WHERE serial_no = ANY(${scanned}::text[])`,
+  );
+  const id = new Map(found.map((f) => [f.serial_no, f.id]));
+  return scanned.map((serialNo) => ({ id: id.get(serialNo)!, serialNo }));
 }
 
 export async function releaseHold(
@@ -34,6 +48,7 @@ export async function releaseHold(
     item: receipt.item as string,
     lot: (receipt.lot as string | null) ?? null,
     quantity: String(receipt.quantity),
+    serials: await heldSerials(s, receipt),
   });
   await patchIn(s, 'goods_receipt', receipt.id as string, { quality: 'released' });
   return reload(s, 'goods_receipt', receipt.id as string);
@@ -49,14 +64,15 @@ export async function rejectHeld(s: Scope, receipt: RecordData): Promise<RecordD
     postingDate: businessDate(s.ctx),
     sourceType: 'goods_receipt',
     sourceId: receipt.id as string,
-    lines: [
+    lines: linesFor(
       {
         item: receipt.item as string,
         fromLocation: receipt.location as string,
         lot: (receipt.lot as string | null) ?? null,
         quantity: String(receipt.quantity),
       },
-    ],
+      await heldSerials(s, receipt),
+    ),
   });
   await patchIn(s, 'goods_receipt', receipt.id as string, { quality: 'rejected' });
   return reload(s, 'goods_receipt', receipt.id as string);

@@ -9,6 +9,7 @@ import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { lookupScannedCode, postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
+import { captureSerials, linesFor, serialList } from './capture-serials.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
 import {
   bad,
@@ -30,6 +31,9 @@ export type ReceiveInput = {
   damaged?: string;
   lotNo?: string;
   expiresOn?: string;
+  /** Serial-tracked items: one scanned serial per accepted unit, and per damaged unit. */
+  serials?: string[];
+  damagedSerials?: string[];
 };
 
 type AsnLine = {
@@ -42,7 +46,7 @@ type AsnLine = {
   expires_on: string | null;
 };
 
-function parseInput(body: unknown): ReceiveInput & { q: Decimal; d: Decimal } {
+export function parseReceiveInput(body: unknown): ReceiveInput & { q: Decimal; d: Decimal } {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.code !== 'string' || b.code.trim() === '') throw bad('code', 'scan a barcode');
   const q = parseDecimal(String(b.quantity ?? ''));
@@ -73,7 +77,7 @@ export async function receiveAsn(
   body: unknown,
 ): Promise<RecordData> {
   requireStatus('asn', asn, ['submitted', 'receiving'], 'receive');
-  const input = parseInput(body);
+  const input = parseReceiveInput(body);
   const hit = await lookupScannedCode(s.tx, s.schema, input.code);
   if (!hit?.item)
     throw new AppError(WmsErrors.WMS_SCAN_MISMATCH, { code: input.code, expected: 'an item on the ASN' });
@@ -90,14 +94,15 @@ export async function receiveAsn(
   const item = await one<{ tracking: string }>(s, 'item', line.item);
   const lotNo = input.lotNo || line.lot_no;
   if (item.tracking === 'lot' && !lotNo) throw bad('lotNo', 'the item is lot-tracked: capture its lot');
-  if (item.tracking === 'serial')
-    throw bad('code', 'serial-tracked items are received one serial at a time (not built yet)');
   const lot =
     hit.entity === 'lot'
       ? hit.id
       : item.tracking === 'lot'
         ? await lotFor(s, line.item, lotNo!, input.expiresOn ?? line.expires_on)
         : null;
+  const serial = item.tracking === 'serial';
+  const accSerials = serial ? serialList(input.serials, 'serials', input.q) : [];
+  const dmgSerials = serial ? serialList(input.damagedSerials, 'damagedSerials', input.d) : [];
   const received = new Decimal(line.received_qty).plus(input.q);
   const damaged = new Decimal(line.damaged_qty).plus(input.d);
   const total = received.plus(damaged);
@@ -115,6 +120,13 @@ export async function receiveAsn(
       : undefined;
   if (hold && !quarantine) throw bad('quality_hold', 'the warehouse has no quarantine bin');
   const accepted = hold ? quarantine! : (asn.receiving_location as string);
+  // Damaged serials are created only when they go into stock (a quarantine bin).
+  const captured = await captureSerials(s, {
+    item: line.item,
+    lot,
+    serials: [...accSerials, ...(quarantine ? dmgSerials : [])],
+  });
+  const accCaptured = captured.slice(0, accSerials.length);
   const receipt = await createIn(s, 'goods_receipt', {
     asn: asn.id,
     item: line.item,
@@ -124,11 +136,17 @@ export async function receiveAsn(
     damaged_qty: input.d.toFixed(),
     variance,
     scanned_code: input.code,
+    ...(serial ? { serials: { accepted: accSerials, damaged: dmgSerials } } : {}),
   });
   const moveLines = [
-    ...(input.q.gt(0) ? [{ item: line.item, toLocation: accepted, lot, quantity: input.q.toFixed() }] : []),
+    ...(input.q.gt(0)
+      ? linesFor({ item: line.item, toLocation: accepted, lot, quantity: input.q.toFixed() }, accCaptured)
+      : []),
     ...(quarantine && input.d.gt(0)
-      ? [{ item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed() }]
+      ? linesFor(
+          { item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed() },
+          captured.slice(accSerials.length),
+        )
       : []),
   ];
   if (moveLines.length > 0) {
@@ -158,6 +176,7 @@ export async function receiveAsn(
       item: line.item,
       lot,
       quantity: input.q.toFixed(),
+      serials: accCaptured,
     });
   }
   const done = lines.every((l) =>
