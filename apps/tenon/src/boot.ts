@@ -29,6 +29,7 @@ import {
   identityMigrations,
   signingKey,
 } from '@tenon/identity';
+import { startRevaluationWorker } from '@tenon/inventory';
 import { Kernel } from '@tenon/kernel';
 import { buildApp } from '@tenon/server';
 import type { FastifyInstance } from 'fastify';
@@ -127,6 +128,12 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
     log: (message, detail) => app.log.info(detail ?? {}, message),
   });
   app.addHook('onClose', () => system.kernel.stop());
+  // Back-dated revaluations left pending resume on their own (decision 0016).
+  const revaluations = startRevaluationWorker(system.db, {
+    schemas: async () => (await listTenants(system.db)).map((t) => t.schemaName),
+    log: (message, detail) => app.log.info(detail ?? {}, message),
+  });
+  app.addHook('onClose', () => revaluations.stop());
   const address = await app.listen({ port: system.config.port, host: system.config.host });
   return { app, address };
 }

@@ -79,6 +79,11 @@ export {
 } from './services/release-reservation.service.ts';
 export { type ReserveInput, reserveStock, reserveStockIn } from './services/reserve-stock.service.ts';
 export {
+  type RevaluationWorker,
+  type RevaluationWorkerOptions,
+  startRevaluationWorker,
+} from './services/revaluation-worker.service.ts';
+export {
   DEFAULT_CHUNK,
   revalueChunkIn,
   runRevaluations,

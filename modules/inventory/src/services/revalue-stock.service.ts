@@ -5,7 +5,7 @@
  * stopped run resumes where it left off. The last chunk rewrites the FIFO layers. Never a repost.
  */
 import { Decimal } from '@tenon/core';
-import type { Database, Executor } from '@tenon/db';
+import { type Database, type Executor, sql } from '@tenon/db';
 import { fifoCheckpoint, replay } from '../domain/revalue.ts';
 import { loadItems } from '../repositories/master-data.repository.ts';
 import {
@@ -23,7 +23,18 @@ import { addValuation, lockValuation } from '../repositories/stock.repository.ts
 
 export const DEFAULT_CHUNK = 2000;
 
-export type ChunkOutcome = 'more' | 'done' | 'gone';
+export type ChunkOutcome = 'more' | 'done' | 'gone' | 'busy';
+
+/**
+ * Takes the job's transaction-scoped advisory lock without waiting: false when another instance
+ * (or another runner of this one) is working on the same job right now.
+ */
+async function claimJob(tx: Executor, schema: string, jobId: string): Promise<boolean> {
+  const { rows } = await tx.run<{ ok: boolean }>(
+    sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`inv_revaluation:${schema}:${jobId}`}, 0)) AS ok`,
+  );
+  return rows[0]?.ok === true;
+}
 
 /** One chunk of a job inside the caller's transaction. */
 export async function revalueChunkIn(
@@ -83,7 +94,13 @@ export async function revalueChunkIn(
 export async function runRevaluations(
   db: Database,
   schema: string,
-  options: { jobs?: string[]; chunkSize?: number; maxChunks?: number } = {},
+  options: {
+    jobs?: string[];
+    chunkSize?: number;
+    maxChunks?: number;
+    /** Leave a job another runner is working on (the background worker); default: wait for it. */
+    skipBusy?: boolean;
+  } = {},
 ): Promise<{ chunks: number; finished: number; pending: number }> {
   const jobs = options.jobs ?? (await pendingRevaluations(db, schema));
   let chunks = 0;
@@ -92,11 +109,15 @@ export async function runRevaluations(
   for (const id of jobs) {
     let outcome: ChunkOutcome = 'more';
     while (outcome === 'more' && chunks < (options.maxChunks ?? Number.POSITIVE_INFINITY)) {
-      outcome = await db.transaction((tx) => revalueChunkIn(tx, schema, id, options.chunkSize));
-      chunks++;
+      outcome = await db.transaction(async (tx) =>
+        options.skipBusy && !(await claimJob(tx, schema, id))
+          ? 'busy'
+          : revalueChunkIn(tx, schema, id, options.chunkSize),
+      );
+      if (outcome !== 'busy') chunks++;
     }
     if (outcome === 'done') finished++;
-    else if (outcome === 'more') pending++;
+    else if (outcome === 'more' || outcome === 'busy') pending++;
   }
   return { chunks, finished, pending };
 }
