@@ -7,11 +7,13 @@ import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
 import { arriveMilkRun, planMilkRunFor } from '../services/plan-milk-run.service.ts';
 import { rejectHeld, releaseHold } from '../services/quality-hold.service.ts';
 import { closeAsn, receiveAsn } from '../services/receive-asn.service.ts';
+import { closeTransfer, receiveTransfer } from '../services/receive-transfer.service.ts';
 import { scopeOf } from '../services/records.ts';
 import { releaseWave } from '../services/release-wave.service.ts';
 import { confirmMove } from '../services/replenish.service.ts';
 import { reserveDelivery } from '../services/reserve-delivery.service.ts';
 import { runWavePlan } from '../services/run-wave-plan.service.ts';
+import { cancelTransfer, shipTransfer } from '../services/ship-transfer.service.ts';
 import { submitAsn } from '../services/submit-asn.service.ts';
 
 export function registerWmsActions(registry: ActionRegistry): void {
@@ -57,6 +59,18 @@ export function registerWmsActions(registry: ActionRegistry): void {
   );
   registry.register('pick_list', 'confirm_pick', ({ tx, ctx, entity, record, body }) =>
     confirmPick(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('transfer_order', 'ship', ({ tx, ctx, entity, record }) =>
+    shipTransfer(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('transfer_order', 'receive', ({ tx, ctx, entity, record, body }) =>
+    receiveTransfer(scopeOf(tx, ctx), entity, record, body),
+  );
+  registry.register('transfer_order', 'close', ({ tx, ctx, entity, record }) =>
+    closeTransfer(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('transfer_order', 'cancel', ({ tx, ctx, entity, record }) =>
+    cancelTransfer(scopeOf(tx, ctx), entity, record),
   );
   registry.register('milk_run', 'arrive', ({ tx, ctx, record }) => arriveMilkRun(scopeOf(tx, ctx), record));
   registry.register('milk_run_route', 'plan_run', ({ tx, ctx, record }) =>

@@ -73,6 +73,11 @@ export const WmsErrors = defineErrors({
     'zh-CN': '序列号 {serial} 已在库存中',
     en: 'Serial {serial} is already in stock',
   },
+  WMS_OVER_RECEIPT: {
+    status: 422,
+    'zh-CN': '收货数量超过在途数量：还可收 {open}',
+    en: 'More than was shipped: {open} still open',
+  },
   WMS_PORTAL_NO_SUPPLIER: {
     status: 403,
     'zh-CN': '该用户未关联供应商',

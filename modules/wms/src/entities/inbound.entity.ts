@@ -80,7 +80,8 @@ export const receiptEntity = {
   actions: [action('release_hold', '质检放行', 'Release from hold'), action('reject', '质检拒收', 'Reject')],
   fields: [
     number('GR-{YYYY}{MM}{DD}-{SEQ:4}'),
-    linkTo('asn', 'asn', '到货通知', 'ASN', { required: true }),
+    linkTo('asn', 'asn', '到货通知', 'ASN'),
+    linkTo('transfer_order', 'transfer_order', '调拨单', 'Transfer order'),
     linkTo('item', 'item', '物料', 'Item', { required: true }),
     linkTo('lot', 'lot', '批次', 'Lot'),
     linkTo('location', 'location', '收货库位', 'Receiving location', { required: true }),

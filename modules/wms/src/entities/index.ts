@@ -17,12 +17,16 @@ import {
   wavePlanEntity,
 } from './outbound.entity.ts';
 import { milkRunEntity, milkRunRouteEntity, milkRunStopEntity, vmiAgreementEntity } from './supply.entity.ts';
+import { transferOrderEntity, transferOrderLineEntity, transitEntity } from './transfer.entity.ts';
 
 /** In dependency order: a link's target comes first, except the delivery order <-> wave pair. */
 export const wmsEntities = [
   supplierEntity,
   asnEntity,
   asnLineEntity,
+  transitEntity,
+  transferOrderEntity,
+  transferOrderLineEntity,
   receiptEntity,
   putawayTaskEntity,
   waveEntity,

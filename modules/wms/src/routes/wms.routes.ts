@@ -11,6 +11,7 @@ import { WmsErrors } from '../domain/errors.ts';
 import type { WaveRule } from '../domain/waves.ts';
 import { warehouseBoard } from '../services/board.service.ts';
 import { createWaves } from '../services/create-waves.service.ts';
+import { inTransit } from '../services/in-transit.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
 import { vmiPositions } from '../services/portal.service.ts';
 import { bad, businessDate, scopeOf } from '../services/records.ts';
@@ -104,6 +105,15 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
     const warehouse = request.query.warehouse;
     if (!warehouse || !isUuid(warehouse)) throw bad('warehouse', 'must be an id');
     return send(reply, await warehouseBoard(deps.db, ctx.metamodel.tenant.schemaName, warehouse));
+  });
+
+  app.get<{ Querystring: { warehouse?: string } }>('/api/v1/wms/in-transit', async (request, reply) => {
+    const ctx = await recordContext(deps, request);
+    requireAccess(ctx.access, 'transfer_order', 'read');
+    const warehouse = request.query.warehouse;
+    if (warehouse !== undefined && !isUuid(warehouse)) throw bad('warehouse', 'must be an id');
+    const items = await inTransit(deps.db, ctx.metamodel.tenant.schemaName, warehouse);
+    return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 
   app.get('/api/v1/wms/portal/vmi', async (request, reply) => {

@@ -46,3 +46,13 @@ export async function freeBinStock(
     }))
     .filter((r) => r.free.gt(0));
 }
+
+/** The warehouse's quarantine bin (the first by code), if it has one. */
+export async function quarantineBin(s: Scope, warehouse: string): Promise<string | undefined> {
+  const found = await rows<{ id: string }>(
+    s,
+    sql`SELECT id FROM ${t(s, 'location')} WHERE warehouse = ${warehouse}::uuid
+        AND bin_type = 'quarantine' AND active IS NOT FALSE ORDER BY code LIMIT 1`,
+  );
+  return found[0]?.id;
+}

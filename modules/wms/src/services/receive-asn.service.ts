@@ -9,6 +9,7 @@ import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { lookupScannedCode, postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
+import { quarantineBin } from './bin-stock.ts';
 import { captureSerials, linesFor, serialList } from './capture-serials.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
 import {
@@ -108,16 +109,7 @@ export async function receiveAsn(
   const total = received.plus(damaged);
   const variance = total.gt(line.quantity) ? 'over' : total.lt(line.quantity) ? 'under' : 'none';
   const hold = asn.quality_hold === true && input.q.gt(0);
-  const quarantine =
-    input.d.gt(0) || hold
-      ? (
-          await rows<{ id: string }>(
-            s,
-            sql`SELECT id FROM ${t(s, 'location')} WHERE warehouse = ${asn.warehouse as string}::uuid
-                AND bin_type = 'quarantine' AND active IS NOT FALSE ORDER BY code LIMIT 1`,
-          )
-        )[0]?.id
-      : undefined;
+  const quarantine = input.d.gt(0) || hold ? await quarantineBin(s, asn.warehouse as string) : undefined;
   if (hold && !quarantine) throw bad('quality_hold', 'the warehouse has no quarantine bin');
   const accepted = hold ? quarantine! : (asn.receiving_location as string);
   // Damaged serials are created only when they go into stock (a quarantine bin).

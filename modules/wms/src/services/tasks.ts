@@ -27,6 +27,14 @@ export const wmsServices = [
     slaMinutes: 240,
   },
   {
+    name: 'wms_receive_transfer',
+    label: label('调拨收货', 'Receive a transfer'),
+    bindsTo: 'transfer_order',
+    role: 'warehouse_clerk',
+    priority: 60,
+    slaMinutes: 240,
+  },
+  {
     name: 'wms_putaway',
     label: label('上架', 'Put away'),
     bindsTo: 'putaway_task',
