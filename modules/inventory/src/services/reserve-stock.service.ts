@@ -52,8 +52,10 @@ function checkInput(input: ReserveInput): Decimal {
 }
 
 /**
- * The one-statement reservation of an untracked item when enough is available; null when it
- * reserved nothing (tracked item, no stock row, not enough available, unknown item).
+ * The one-statement reservation of an untracked item when enough is available. It also answers
+ * the item's tracking and the available quantity as of the statement's start, so that a plain
+ * shortfall is refused at once (the UPDATE's own re-check decided it). null: the full path decides
+ * (tracked or unknown item, no stock row, a partial reservation, or a stale availability).
  */
 async function reserveAtOnce(
   ex: Executor,
@@ -64,22 +66,39 @@ async function reserveAtOnce(
   if (input.lot || input.serial) return null;
   const id = newId();
   const q = quantity.toFixed();
-  const { rows } = await runPrepared<{ id: string }>(
+  const { rows } = await runPrepared<{
+    id: string | null;
+    tracking: string | null;
+    available: string | null;
+  }>(
     ex,
     sql`WITH s AS (
         UPDATE ${sql.id(schema, 'inv_stock')} SET reserved = reserved + ${q}::numeric
         WHERE item_id = ${input.item}::uuid AND warehouse_id = ${input.warehouse}::uuid
           AND on_hand - reserved >= ${q}::numeric
           AND EXISTS (SELECT 1 FROM ${sql.id(schema, 'item')} i WHERE i.id = ${input.item}::uuid AND i.tracking = 'none')
-        RETURNING item_id, warehouse_id)
-      INSERT INTO ${sql.id(schema, 'inv_reservation')}
+        RETURNING item_id, warehouse_id),
+      r AS (INSERT INTO ${sql.id(schema, 'inv_reservation')}
         (id, item_id, warehouse_id, lot_id, serial_id, quantity, source_type, source_id)
-      SELECT ${id}::uuid, s.item_id, s.warehouse_id, ${NIL}::uuid, ${NIL}::uuid, ${q}::numeric,
-        ${input.sourceType}, ${input.sourceId} FROM s
-      RETURNING id`,
+        SELECT ${id}::uuid, s.item_id, s.warehouse_id, ${NIL}::uuid, ${NIL}::uuid, ${q}::numeric,
+          ${input.sourceType}, ${input.sourceId} FROM s
+        RETURNING id)
+      SELECT (SELECT id FROM r) AS id,
+        (SELECT i.tracking FROM ${sql.id(schema, 'item')} i WHERE i.id = ${input.item}::uuid) AS tracking,
+        (SELECT (k.on_hand - k.reserved)::text FROM ${sql.id(schema, 'inv_stock')} k
+          WHERE k.item_id = ${input.item}::uuid AND k.warehouse_id = ${input.warehouse}::uuid) AS available`,
   );
-  if (rows.length === 0) return null;
-  return { reservations: [{ id, lot: null, serial: null, quantity: q }], reserved: q, backorder: '0' };
+  const row = rows[0]!;
+  if (row.id)
+    return { reservations: [{ id, lot: null, serial: null, quantity: q }], reserved: q, backorder: '0' };
+  if (row.tracking !== 'none' || row.available === null || input.allowPartial) return null;
+  const available = dec(row.available);
+  if (available.gte(quantity)) return null;
+  throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
+    item: input.item,
+    available: Decimal.max(available, 0).toFixed(),
+    requested: q,
+  });
 }
 
 export async function reserveStockIn(
