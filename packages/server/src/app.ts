@@ -1,25 +1,32 @@
 /** The HTTP server: Fastify with the envelope, metrics, and the generated API. Knows no module. */
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
+import { registerMigrations } from '@tenon/db';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { installAuth } from './auth.ts';
 import type { ServerDeps } from './context.ts';
 import { frameworkErrors, installErrorHandling } from './envelope.ts';
 import { installHardening, resolveHardening } from './hardening/index.ts';
+import { consoleUserMigrations } from './me/me.migrations.ts';
 import { installMetrics } from './metrics.ts';
+import { aggregateRoutes } from './routes/aggregate.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { bulkRoutes } from './routes/bulk.routes.ts';
 import { consoleRoutes } from './routes/console.routes.ts';
 import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { formLayoutRoutes } from './routes/form-layouts.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
+import { mePreferenceRoutes } from './routes/me-preferences.routes.ts';
+import { meViewRoutes } from './routes/me-views.routes.ts';
 import { menuRoutes } from './routes/menus.routes.ts';
 import { metaRoutes } from './routes/meta.routes.ts';
 import { metaObjectRoutes } from './routes/meta-objects.routes.ts';
 import { navigationRoutes } from './routes/navigation.routes.ts';
 import { processRoutes } from './routes/processes.routes.ts';
+import { recordActionRoutes } from './routes/record-actions.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
 import { rulesRoutes } from './routes/rules.routes.ts';
 import { scheduleRoutes } from './routes/schedule.routes.ts';
@@ -37,6 +44,9 @@ import { webhookRoutes } from './routes/webhooks.routes.ts';
 export type ModuleRoutes = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
 
 export type AppOptions = { logLevel?: string; routes?: readonly ModuleRoutes[] };
+
+// The console's per-user tables (saved views, preferences) exist in every tenant wherever the server runs.
+registerMigrations(consoleUserMigrations);
 
 const TRACE = /^[A-Za-z0-9._:-]{1,100}$/;
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -87,6 +97,11 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   formLayoutRoutes(app, deps);
   menuRoutes(app, deps);
   liveRoutes(app, deps);
+  meViewRoutes(app, deps);
+  mePreferenceRoutes(app, deps);
+  aggregateRoutes(app, deps);
+  bulkRoutes(app, deps);
+  recordActionRoutes(app, deps);
   for (const routes of options.routes ?? []) await routes(app, deps);
   recordRoutes(app, deps);
   await consoleRoutes(app);
