@@ -104,3 +104,33 @@ export async function wmsFixture(
   }
   return { s, schema: s.tenant.schemaName, warehouse, dock, bins, supplier, items, create, act, list };
 }
+
+/** Waves the warehouse's reserved orders, releases the wave, picks every line in full, packs and ships `orders`. */
+export async function waveAndShip(f: WmsFixture, orders: string[]): Promise<void> {
+  const waved = await f.s.call('POST', '/api/v1/wms/waves', {
+    warehouse: f.warehouse,
+    rule: { groupBy: ['carrier'] },
+  });
+  assert.equal(waved.status, 201, JSON.stringify(waved.body));
+  for (const wave of waved.body.data.waves as { id: string }[]) {
+    await f.act('wave', wave.id, 'release');
+    for (const list of await f.list('pick_list', `filter[wave]=${wave.id}`)) {
+      for (let guard = 0; guard < 50; guard++) {
+        const next = (await f.s.call('GET', `/api/v1/wms/pick_list/${list.id}/next`)).body.data;
+        if (!next) break;
+        await f.act('pick_list', list.id, 'confirm_pick', {
+          location: next.bin,
+          code: next.barcode ?? next.itemCode,
+          quantity: next.quantity,
+        });
+      }
+    }
+  }
+  for (const [n, order] of orders.entries()) {
+    await f.act('delivery_order', order, 'pack', { cartons: [{ weight: '1.5' }] });
+    await f.act('delivery_order', order, 'ship', {
+      trackingNumber: `T-${n}-${order.slice(-6)}`,
+      carrier: 'SF',
+    });
+  }
+}

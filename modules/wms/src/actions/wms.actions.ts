@@ -3,6 +3,7 @@ import type { ActionRegistry } from '@tenon/design';
 import { cancelAsn, cancelDelivery } from '../services/cancel.service.ts';
 import { confirmPick } from '../services/confirm-pick.service.ts';
 import { confirmPutaway } from '../services/confirm-putaway.service.ts';
+import { billConsumption } from '../services/consignment.service.ts';
 import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
 import { arriveMilkRun, planMilkRunFor } from '../services/plan-milk-run.service.ts';
 import { rejectHeld, releaseHold } from '../services/quality-hold.service.ts';
@@ -71,6 +72,9 @@ export function registerWmsActions(registry: ActionRegistry): void {
   );
   registry.register('transfer_order', 'cancel', ({ tx, ctx, entity, record }) =>
     cancelTransfer(scopeOf(tx, ctx), entity, record),
+  );
+  registry.register('consignment_entry', 'bill', ({ tx, ctx, record }) =>
+    billConsumption(scopeOf(tx, ctx), record),
   );
   registry.register('milk_run', 'arrive', ({ tx, ctx, record }) => arriveMilkRun(scopeOf(tx, ctx), record));
   registry.register('milk_run_route', 'plan_run', ({ tx, ctx, record }) =>

@@ -16,7 +16,13 @@ import {
   waveEntity,
   wavePlanEntity,
 } from './outbound.entity.ts';
-import { milkRunEntity, milkRunRouteEntity, milkRunStopEntity, vmiAgreementEntity } from './supply.entity.ts';
+import {
+  consignmentEntryEntity,
+  milkRunEntity,
+  milkRunRouteEntity,
+  milkRunStopEntity,
+  vmiAgreementEntity,
+} from './supply.entity.ts';
 import { transferOrderEntity, transferOrderLineEntity, transitEntity } from './transfer.entity.ts';
 
 /** In dependency order: a link's target comes first, except the delivery order <-> wave pair. */
@@ -41,6 +47,7 @@ export const wmsEntities = [
   milkRunStopEntity,
   milkRunEntity,
   vmiAgreementEntity,
+  consignmentEntryEntity,
   pickFaceEntity,
   moveTaskEntity,
 ];

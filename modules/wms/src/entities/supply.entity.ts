@@ -1,5 +1,5 @@
 /** Supply: Milk-Run routes (stops in order, a schedule), their runs, and VMI agreements. */
-import { action, field, label, linkTo, number, qty, status } from './fields.ts';
+import { action, field, label, linkTo, number, options, qty, status } from './fields.ts';
 
 export const milkRunRouteEntity = {
   name: 'milk_run_route',
@@ -66,6 +66,48 @@ export const vmiAgreementEntity = {
     qty('min_qty', '最低库存', 'Minimum', { required: true, min: '0' }),
     qty('max_qty', '最高库存', 'Maximum', { required: true, min: '0' }),
     field('consignment', 'boolean', '寄售', 'Consignment', { default: false }),
+    field('agreed_price', 'money', '寄售结算单价', 'Agreed consignment price', { min: '0' }),
+    field('currency', 'string', '币种', 'Currency', { default: 'CNY', maxLength: 3 }),
     field('active', 'boolean', '启用', 'Active', { default: true }),
+  ],
+};
+
+/**
+ * Supplier-owned (consigned) stock, append-only (decision 0066): a `receipt` entry when consigned
+ * units arrive (received at zero value into inventory), a `consumption` entry when they are used
+ * (shipped, or found gone by a reconciliation), at the agreement's price: what we owe the supplier.
+ */
+export const consignmentEntryEntity = {
+  name: 'consignment_entry',
+  label: label('寄售库存记录', 'Consignment entry'),
+  module: 'wms',
+  titleField: 'number',
+  actions: [action('bill', '转应付', 'Mark as billed')],
+  fields: [
+    number('CSG-{YYYY}{MM}{DD}-{SEQ:4}'),
+    linkTo('agreement', 'vmi_agreement', 'VMI 协议', 'VMI agreement', { required: true }),
+    linkTo('supplier', 'wms_supplier', '供应商', 'Supplier', { required: true }),
+    linkTo('item', 'item', '物料', 'Item', { required: true }),
+    linkTo('warehouse', 'warehouse', '仓库', 'Warehouse', { required: true }),
+    options(
+      'kind',
+      '类型',
+      'Kind',
+      [
+        ['receipt', '寄售入库', 'Consigned receipt'],
+        ['consumption', '寄售消耗', 'Consumption'],
+      ],
+      { required: true },
+    ),
+    qty('quantity', '数量', 'Quantity', { required: true, min: '0' }),
+    field('unit_price', 'money', '结算单价', 'Agreed price'),
+    field('amount', 'money', '应付金额', 'Amount owed'),
+    field('currency', 'string', '币种', 'Currency', { maxLength: 3 }),
+    field('source_type', 'string', '来源类型', 'Source type', { maxLength: 40 }),
+    field('source_id', 'string', '来源', 'Source', { maxLength: 40 }),
+    status([
+      ['recorded', '已记录', 'Recorded'],
+      ['billed', '已转应付', 'Billed'],
+    ]),
   ],
 };

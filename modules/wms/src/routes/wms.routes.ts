@@ -10,6 +10,7 @@ import { deliveryNotePdf, packingListPdf, routeSheetPdf } from '../documents/wms
 import { WmsErrors } from '../domain/errors.ts';
 import type { WaveRule } from '../domain/waves.ts';
 import { warehouseBoard } from '../services/board.service.ts';
+import { reconcileConsignment } from '../services/consignment.service.ts';
 import { createWaves } from '../services/create-waves.service.ts';
 import { inTransit } from '../services/in-transit.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
@@ -70,6 +71,22 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
       ),
     );
     return send(reply, result, 201);
+  });
+
+  /** Consigned units that left by other ways than shipping are recorded as consumed. */
+  app.post('/api/v1/wms/consignment/reconcile', async (request, reply) => {
+    const ctx = await recordContext(deps, request);
+    requireAccess(ctx.access, 'consignment_entry', 'create');
+    const warehouse = body(request).warehouse;
+    if (typeof warehouse !== 'string' || !isUuid(warehouse)) throw bad('warehouse', 'must be an id');
+    const items = await deps.db.transaction((tx) =>
+      reconcileConsignment(
+        scopeOf(tx, { ...ctx, access: SYSTEM_ACCESS }),
+        warehouse,
+        `reconcile:${ctx.clock.now().toISOString()}`,
+      ),
+    );
+    return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
   });
 
   const document = (path: string, entity: string, render: typeof packingListPdf, name: string) =>

@@ -8,6 +8,7 @@ import { Decimal, parseDecimal } from '@tenon/core';
 import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { postStockMoveIn, releaseReservationsIn } from '@tenon/inventory';
+import { consumeConsigned } from './consignment.service.ts';
 import {
   bad,
   businessDate,
@@ -100,6 +101,17 @@ export async function shipDelivery(s: Scope, order: RecordData, body: unknown): 
       })
     ).moveId;
   }
+  // Consigned units of the shipped items are consumed first: what we now owe their suppliers.
+  const shipped = new Map<string, Decimal>();
+  for (const l of lines) shipped.set(l.item, (shipped.get(l.item) ?? new Decimal(0)).plus(l.quantity));
+  for (const [item, quantity] of [...shipped].sort(([a], [b]) => (a < b ? -1 : 1)))
+    await consumeConsigned(s, {
+      item,
+      warehouse: order.warehouse as string,
+      quantity,
+      sourceType: 'delivery_order',
+      sourceId: id,
+    });
   const weight = await rows<{ w: string | null }>(
     s,
     sql`UPDATE ${t(s, 'carton')} SET shipment = ${shipment.id as string}::uuid, updated_at = now()

@@ -11,6 +11,7 @@ import { lookupScannedCode, postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
 import { quarantineBin } from './bin-stock.ts';
 import { captureSerials, linesFor, serialList } from './capture-serials.ts';
+import { consignmentAgreement, recordConsignedReceipt } from './consignment.service.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
 import {
   bad,
@@ -130,13 +131,23 @@ export async function receiveAsn(
     scanned_code: input.code,
     ...(serial ? { serials: { accepted: accSerials, damaged: dmgSerials } } : {}),
   });
+  // Consigned stock is the supplier's: it enters inventory at zero value (decision 0066).
+  const consigned = await consignmentAgreement(s, {
+    supplier: asn.supplier as string,
+    item: line.item,
+    warehouse: asn.warehouse as string,
+  });
+  const cost = consigned ? { unitCost: '0' } : {};
   const moveLines = [
     ...(input.q.gt(0)
-      ? linesFor({ item: line.item, toLocation: accepted, lot, quantity: input.q.toFixed() }, accCaptured)
+      ? linesFor(
+          { item: line.item, toLocation: accepted, lot, quantity: input.q.toFixed(), ...cost },
+          accCaptured,
+        )
       : []),
     ...(quarantine && input.d.gt(0)
       ? linesFor(
-          { item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed() },
+          { item: line.item, toLocation: quarantine, lot, quantity: input.d.toFixed(), ...cost },
           captured.slice(accSerials.length),
         )
       : []),
@@ -151,6 +162,14 @@ export async function receiveAsn(
       sourceId: receipt.id as string,
       lines: moveLines,
     });
+    if (consigned)
+      await recordConsignedReceipt(s, {
+        agreement: consigned,
+        item: line.item,
+        warehouse: asn.warehouse as string,
+        quantity: moveLines.reduce((sum, l) => sum.plus(l.quantity), new Decimal(0)).toFixed(),
+        sourceId: receipt.id as string,
+      });
     await patchIn(s, 'goods_receipt', receipt.id as string, {
       stock_move: moveId,
       ...(hold ? { quality: 'held' } : {}),
