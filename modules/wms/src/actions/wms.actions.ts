@@ -4,6 +4,7 @@ import { cancelAsn, cancelDelivery } from '../services/cancel.service.ts';
 import { confirmPick } from '../services/confirm-pick.service.ts';
 import { confirmPutaway } from '../services/confirm-putaway.service.ts';
 import { billConsumption } from '../services/consignment.service.ts';
+import { signalCard } from '../services/kanban.service.ts';
 import { packDelivery, shipDelivery } from '../services/pack-ship.service.ts';
 import { arriveMilkRun, planMilkRunFor } from '../services/plan-milk-run.service.ts';
 import { rejectHeld, releaseHold } from '../services/quality-hold.service.ts';
@@ -76,6 +77,7 @@ export function registerWmsActions(registry: ActionRegistry): void {
   registry.register('consignment_entry', 'bill', ({ tx, ctx, record }) =>
     billConsumption(scopeOf(tx, ctx), record),
   );
+  registry.register('kanban_card', 'signal', ({ tx, ctx, record }) => signalCard(scopeOf(tx, ctx), record));
   registry.register('milk_run', 'arrive', ({ tx, ctx, record }) => arriveMilkRun(scopeOf(tx, ctx), record));
   registry.register('milk_run_route', 'plan_run', ({ tx, ctx, record }) =>
     planMilkRunFor(scopeOf(tx, ctx), record),

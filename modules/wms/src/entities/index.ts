@@ -6,6 +6,7 @@ import {
   supplierEntity,
 } from './inbound.entity.ts';
 import { moveTaskEntity, pickFaceEntity } from './internal.entity.ts';
+import { kanbanCardEntity, kanbanSignalEntity } from './kanban.entity.ts';
 import {
   cartonEntity,
   deliveryOrderEntity,
@@ -46,6 +47,8 @@ export const wmsEntities = [
   milkRunRouteEntity,
   milkRunStopEntity,
   milkRunEntity,
+  kanbanCardEntity,
+  kanbanSignalEntity,
   vmiAgreementEntity,
   consignmentEntryEntity,
   pickFaceEntity,

@@ -13,6 +13,7 @@ import { warehouseBoard } from '../services/board.service.ts';
 import { reconcileConsignment } from '../services/consignment.service.ts';
 import { createWaves } from '../services/create-waves.service.ts';
 import { inTransit } from '../services/in-transit.service.ts';
+import { scanKanban } from '../services/kanban.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
 import { vmiPositions } from '../services/portal.service.ts';
 import { bad, businessDate, scopeOf } from '../services/records.ts';
@@ -71,6 +72,16 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
       ),
     );
     return send(reply, result, 201);
+  });
+
+  /** Scanning a kanban card raises its signal for the next Milk-Run. */
+  app.post('/api/v1/wms/kanban/scan', async (request, reply) => {
+    const ctx = await recordContext(deps, request);
+    requireAccess(ctx.access, 'kanban_signal', 'create');
+    const signal = await deps.db.transaction((tx) =>
+      scanKanban(scopeOf(tx, { ...ctx, access: SYSTEM_ACCESS }), body(request).code),
+    );
+    return send(reply, signal, 201);
   });
 
   /** Consigned units that left by other ways than shipping are recorded as consumed. */

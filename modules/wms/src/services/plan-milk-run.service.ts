@@ -1,11 +1,12 @@
 /**
  * Planning the next run of a Milk-Run route: its stops (suppliers in order, driving and dwell
- * minutes), its departure times, and the open ASN lines of those suppliers as expected pickups
- * (domain `planNextMilkRun`). The run is stored with its stops, pickups and route-sheet data.
+ * minutes), its departure times, and the open ASN lines and kanban signals of those suppliers as
+ * expected pickups (domain `planNextMilkRun`). The run is stored with its stops, pickups and route-sheet data.
  */
 import { sql } from '@tenon/db';
 import type { CompiledEntity, RecordData } from '@tenon/design';
 import { type ExpectedPickup, type MilkRun, planNextMilkRun } from '../domain/milk-run.ts';
+import { arriveSignals, kanbanPickups, markPlannedSignals } from './kanban.service.ts';
 import { bad, createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { submitAsn } from './submit-asn.service.ts';
 
@@ -46,15 +47,18 @@ export async function planMilkRunFor(s: Scope, route: RecordData): Promise<Recor
           AND l.quantity > l.received_qty + l.damaged_qty
         ORDER BY a.expected_date, a.number, l.line_no`,
   );
-  const expected: ExpectedPickup[] = pickups.map((p) => ({
-    supplierId: p.supplier,
-    item: p.item,
-    uom: p.uom,
-    quantity: p.open,
-    dueDate: p.due,
-    source: 'purchase_line',
-    reference: p.number,
-  }));
+  const expected: ExpectedPickup[] = [
+    ...pickups.map((p) => ({
+      supplierId: p.supplier,
+      item: p.item,
+      uom: p.uom,
+      quantity: p.open,
+      dueDate: p.due,
+      source: 'purchase_line' as const,
+      reference: p.number,
+    })),
+    ...(await kanbanPickups(s, route)),
+  ];
   const run = planNextMilkRun(
     {
       code: String(route.code),
@@ -71,12 +75,13 @@ export async function planMilkRunFor(s: Scope, route: RecordData): Promise<Recor
     expected,
     s.ctx.clock.now(),
   );
-  await createIn(s, 'milk_run', {
+  const created = await createIn(s, 'milk_run', {
     route: route.id,
     departure: run.departsAt,
     return_at: run.returnsAt,
     plan: run,
   });
+  await markPlannedSignals(s, run, created.id as string);
   return route;
 }
 
@@ -94,6 +99,11 @@ export async function arriveMilkRun(s: Scope, run: RecordData): Promise<RecordDa
     sql`SELECT id FROM ${t(s, 'asn')} WHERE number = ANY(${numbers}::text[]) AND status = 'draft' ORDER BY number FOR UPDATE`,
   );
   for (const d of drafts) await submitAsn(s, asnEntity, await reload(s, 'asn', d.id));
+  const route = await rows<{ warehouse: string }>(
+    s,
+    sql`SELECT warehouse FROM ${t(s, 'milk_run_route')} WHERE id = ${run.route as string}::uuid`,
+  );
+  await arriveSignals(s, run, route[0]!.warehouse);
   await patchIn(s, 'milk_run', run.id as string, { status: 'arrived' });
   return reload(s, 'milk_run', run.id as string);
 }
