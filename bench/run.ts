@@ -8,6 +8,7 @@
  *   BENCH_WARMUP        seconds of unmeasured warm-up per scenario (default 2)
  *   BENCH_CONNECTIONS   comma-separated connection counts (default 8,64)
  *   BENCH_QUIET_WAIT    seconds to wait for other processes to go quiet before each run (default 120)
+ *   BENCH_SCENARIOS     comma-separated scenarios to run: read, list, create (default all)
  *
  * A run during which other processes used more than DISTURBED_CORES is run again (twice at most).
  */
@@ -60,7 +61,8 @@ const log = (line: string) => console.error(line);
 
 function scenarios(orderIds: string[], customerIds: string[]): Scenario[] {
   const base = `/api/v1/${ORDER}`;
-  return [
+  const wanted = (process.env.BENCH_SCENARIOS ?? '').split(',').filter(Boolean);
+  const all: Scenario[] = [
     {
       key: 'read',
       title: 'Read by id',
@@ -83,6 +85,9 @@ function scenarios(orderIds: string[], customerIds: string[]): Scenario[] {
       requests: createBodies(customerIds).map((body) => ({ method: 'POST', path: base, body })),
     },
   ];
+  const unknown = wanted.filter((w) => !all.some((s) => s.key === w));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (read, list, create)`);
+  return wanted.length ? all.filter((s) => wanted.includes(s.key)) : all;
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import { beginStatement, contextStatement, executorOver } from './executor.ts';
 import { Mutex } from './mutex.ts';
 import { textParsers } from './parsers.ts';
 import { withRetry } from './retry.ts';
-import type { Database, QueryResult, Row, Tx } from './types.ts';
+import type { Database, QueryResult, Row } from './types.ts';
 
 export type PgliteOptions = {
   /** Directory for the data files; omitted = in memory. */
@@ -44,7 +44,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
     await pglite.exec(script);
   };
   const inner = executorOver(rawQuery, rawExec);
-  const tx: Tx = { ...inner, inTransaction: true };
 
   return {
     kind: 'pglite',
@@ -60,7 +59,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
             try {
               const context = contextStatement(options.context);
               if (context) await inner.run(context);
-              const result = await fn(tx);
+              // A new object per transaction, as on PostgreSQL: callers may key per-transaction state on it.
+              const result = await fn({ ...inner, inTransaction: true });
               await rawQuery('COMMIT');
               return result;
             } catch (err) {

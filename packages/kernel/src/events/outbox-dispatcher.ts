@@ -39,7 +39,8 @@ export type OutboxDispatcherOptions = {
 export class OutboxDispatcher {
   private readonly handlers: EventHandler[] = [];
   private readonly running = new Map<string, Promise<number>>();
-  private readonly again = new Set<string>();
+  /** Schemas asked for again during their drain, and whether any asker wanted it exhaustive. */
+  private readonly again = new Map<string, boolean>();
   private tenantNames = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -60,7 +61,9 @@ export class OutboxDispatcher {
     this.unlisten = await this.options.db.listen(OUTBOX_CHANNEL, (schema) => this.wake(schema));
     const tick = () => {
       this.timer = setTimeout(async () => {
-        await this.drain().catch((err) => this.log('outbox poll failed', { error: String(err) }));
+        await this.drainSchemas(undefined, false).catch((err) =>
+          this.log('outbox poll failed', { error: String(err) }),
+        );
         if (!this.stopped) tick();
       }, this.options.pollMs ?? 1000);
     };
@@ -77,64 +80,90 @@ export class OutboxDispatcher {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Delivers everything available now (one schema, or every tenant); returns how many were delivered. */
+  /**
+   * Delivers everything available now (one schema, or every tenant), and what those deliveries cause
+   * (events their handlers enqueue): it returns when nothing is left. Returns how many were delivered.
+   */
   async drain(schema?: string): Promise<number> {
+    return this.drainSchemas(schema, true);
+  }
+
+  private async drainSchemas(schema: string | undefined, exhaustive: boolean): Promise<number> {
     const schemas = schema ? [schema] : (await this.refreshTenants()).map((t) => t.schemaName);
     let delivered = 0;
-    for (const s of schemas) delivered += await this.drainOnce(s);
+    for (const s of schemas) delivered += await this.drainOnce(s, exhaustive);
     return delivered;
   }
 
-  /** A notification names a schema: only this dispatcher's tenants are delivered (tenants may be split). */
+  /**
+   * A notification names a schema: only this dispatcher's tenants are delivered (tenants may be split).
+   * Wake-ups and polls stop at the first batch that is not full: whatever arrives later announces
+   * itself with its own notification, so no consumer spends a transaction finding nothing.
+   */
   private wake(schema?: string): void {
     if (this.stopped) return;
     const run = async () => {
-      if (!schema) return this.drain();
+      if (!schema) return this.drainSchemas(undefined, false);
       if (!this.tenantNames.has(schema)) await this.refreshTenants();
-      return this.tenantNames.has(schema) ? this.drain(schema) : 0;
+      return this.tenantNames.has(schema) ? this.drainOnce(schema, false) : 0;
     };
     run().catch((err) => this.log('outbox delivery failed', { error: String(err) }));
   }
 
-  /** One drain per schema at a time in this process; a wake-up during a drain runs it once more. */
-  private drainOnce(schema: string): Promise<number> {
+  /** One drain per schema at a time in this process; a request during a drain runs it once more. */
+  private drainOnce(schema: string, exhaustive: boolean): Promise<number> {
     const current = this.running.get(schema);
     if (current) {
-      this.again.add(schema);
+      this.again.set(schema, exhaustive || (this.again.get(schema) ?? false));
       return current.then(() => 0);
     }
     const run = (async () => {
       let total = 0;
-      do {
+      let mode = exhaustive;
+      for (;;) {
+        total += await this.deliverAvailable(schema, mode);
+        const next = this.again.get(schema);
+        if (next === undefined) return total;
         this.again.delete(schema);
-        total += await this.deliverAvailable(schema);
-      } while (this.again.has(schema));
-      return total;
+        mode = next;
+      }
     })().finally(() => this.running.delete(schema));
     this.running.set(schema, run);
     return run;
   }
 
   /**
-   * `concurrency` consumers side by side (SKIP LOCKED keeps them apart) until nothing is left. Each
-   * takes up to `batch` events per transaction; when a batch fails, that consumer goes on one event
-   * per transaction for the rest of the pass, so the failing event alone is counted and backed off.
+   * Consumers side by side (SKIP LOCKED keeps them apart), each taking up to `batch` events per
+   * transaction: one to begin with, one more (up to `concurrency`) whenever a batch comes back full.
+   * When a batch fails, that consumer goes on one event per transaction for the rest of the pass, so
+   * the failing event alone is counted and backed off. Exhaustive passes go on until a claim finds
+   * nothing; the others end at the first batch that is not full.
    */
-  private async deliverAvailable(schema: string): Promise<number> {
+  private async deliverAvailable(schema: string, exhaustive: boolean): Promise<number> {
     const failed: string[] = [];
-    const worker = async () => {
+    const max = this.options.db.kind === 'pglite' ? 1 : (this.options.concurrency ?? 4);
+    const batch = this.options.batch ?? 20;
+    const consumers: Promise<number>[] = [];
+    const consumer = async (): Promise<number> => {
       let delivered = 0;
-      let size = this.options.batch ?? 20;
+      let size = batch;
       for (;;) {
         const outcome = await this.deliverBatch(schema, failed, size);
         if (outcome === 'none') return delivered;
-        if (outcome === 'failed') size = 1;
-        else delivered += outcome;
+        if (outcome === 'failed') {
+          size = 1;
+          continue;
+        }
+        delivered += outcome;
+        if (outcome === size && consumers.length < max) consumers.push(consumer());
+        else if (outcome < size && !exhaustive) return delivered;
       }
     };
-    const workers = this.options.db.kind === 'pglite' ? 1 : (this.options.concurrency ?? 4);
-    const counts = await Promise.all(Array.from({ length: workers }, worker));
-    return counts.reduce((a, b) => a + b, 0);
+    consumers.push(consumer());
+    let total = 0;
+    // The list grows while the first consumers run.
+    for (let i = 0; i < consumers.length; i++) total += await (consumers[i] as Promise<number>);
+    return total;
   }
 
   private async deliverBatch(

@@ -16,7 +16,7 @@ import { boundRecordOf, ruleVarsOf } from './rule-data.ts';
 import { assertRuleData, evaluateRuleExpr, type RuleVars } from './rule-expressions.ts';
 import { type CompiledRule, findRule, rulesFor } from './rule-index.ts';
 import { appendRuleRuns, type RuleOutcome, type RuleRun } from './rule-run.repository.ts';
-import { tenantContext } from './tenant-context.ts';
+import { tenantContext, tenantLookup } from './tenant-context.ts';
 
 export const MAX_RULE_DEPTH = 8;
 
@@ -31,7 +31,9 @@ export type RuleHandlerDeps = {
 type Loaded = { metamodel: TenantMetamodel; defs: TenantKernelDefinitions };
 
 export function createRuleHandler(deps: RuleHandlerDeps): EventHandler {
-  const load = (tx: Tx, event: KernelEvent): Promise<Loaded | null> => tenantContext(tx, deps, event.tenant);
+  const findTenant = tenantLookup();
+  const load = async (tx: Tx, event: KernelEvent): Promise<Loaded | null> =>
+    tenantContext(tx, deps, await findTenant(tx, event.tenant));
 
   return {
     name: 'rules',

@@ -4,7 +4,7 @@
  * connection, transactions in turn) a cache load through the database would wait for this very
  * transaction. The cache load started meanwhile completes after it and serves the next events.
  */
-import type { Tx } from '@tenon/db';
+import type { Tenant, Tx } from '@tenon/db';
 import { findTenant } from '@tenon/db';
 import { loadObjects, type MetamodelCache, type TenantMetamodel } from '@tenon/design';
 import type { KernelDefinitions, TenantKernelDefinitions } from '../definitions/kernel-definitions.ts';
@@ -25,12 +25,29 @@ async function ifSettled<T>(promise: Promise<T>): Promise<T | typeof MISS> {
 
 export type TenantContext = { metamodel: TenantMetamodel; defs: TenantKernelDefinitions };
 
+/** How long a looked-up tenant (its settings: time zone, currency) is reused; as fresh as the dispatcher's list. */
+export const TENANT_TTL_MS = 1000;
+
+/**
+ * Tenant lookups by name, kept for TENANT_TTL_MS: every delivered event needs its tenant, and a query
+ * per event was a third of the dispatcher's statements. Ages by the monotonic clock, not the business one.
+ */
+export function tenantLookup(ttlMs = TENANT_TTL_MS) {
+  const seen = new Map<string, { tenant: Tenant | null; at: number }>();
+  return async (tx: Tx, name: string): Promise<Tenant | null> => {
+    const hit = seen.get(name);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.tenant;
+    const tenant = await findTenant(tx, name);
+    seen.set(name, { tenant, at: performance.now() });
+    return tenant;
+  };
+}
+
 export async function tenantContext(
   tx: Tx,
   caches: { metamodels: MetamodelCache; definitions: KernelDefinitions },
-  tenantName: string,
+  tenant: Tenant | null,
 ): Promise<TenantContext | null> {
-  const tenant = await findTenant(tx, tenantName);
   if (!tenant) return null;
   let metamodel = await ifSettled(caches.metamodels.forTenant(tenant));
   if (metamodel === MISS) {

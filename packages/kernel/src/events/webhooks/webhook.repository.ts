@@ -93,16 +93,49 @@ export async function deleteWebhook(db: Executor, schema: string, id: string): P
   return rowCount > 0;
 }
 
-/** Active webhooks an event goes to: topic listed (or `*`, or no topics), entity matching if set. */
+type ActiveWebhook = { id: string; topics: string[]; entity: string | null };
+
+/** Active webhooks per transaction and schema: a delivery transaction reads them once for its batch. */
+const activeByTx = new WeakMap<Executor, Map<string, Promise<ActiveWebhook[]>>>();
+
+function activeWebhooks(db: Executor, schema: string): Promise<ActiveWebhook[]> {
+  const read = () =>
+    db
+      .run<ActiveWebhook>(
+        sql`SELECT id::text, topics, entity FROM ${sql.id(schema, '_webhook')} WHERE active`,
+      )
+      .then((r) => r.rows);
+  // Outside a transaction (autocommit) nothing is kept: the next call may see other webhooks.
+  if (!('inTransaction' in db)) return read();
+  let bySchema = activeByTx.get(db);
+  if (!bySchema) {
+    bySchema = new Map();
+    activeByTx.set(db, bySchema);
+  }
+  let active = bySchema.get(schema);
+  if (!active) {
+    active = read();
+    bySchema.set(schema, active);
+  }
+  return active;
+}
+
+/**
+ * Active webhooks an event goes to: topic listed (or `*`, or no topics), entity matching if set. The
+ * list is read once per transaction (`db` must be the delivery transaction, whose batch it serves).
+ */
 export async function matchingWebhookIds(
   db: Executor,
   schema: string,
   event: { topic: string; entity: string | null },
 ): Promise<string[]> {
-  const { rows } = await db.run<{ id: string }>(sql`SELECT id::text FROM ${sql.id(schema, '_webhook')}
-    WHERE active AND (cardinality(topics) = 0 OR ${event.topic} = ANY(topics) OR '*' = ANY(topics))
-      AND (entity IS NULL OR entity = ${event.entity})`);
-  return rows.map((r) => r.id);
+  return (await activeWebhooks(db, schema))
+    .filter(
+      (w) =>
+        (w.topics.length === 0 || w.topics.includes(event.topic) || w.topics.includes('*')) &&
+        (w.entity === null || w.entity === event.entity),
+    )
+    .map((w) => w.id);
 }
 
 /** One pending delivery per webhook; an event seen again (redelivered by the outbox) adds nothing. */
