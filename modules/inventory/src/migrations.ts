@@ -127,5 +127,13 @@ export const inventoryMigrations: MigrationSet = {
         sql`CREATE INDEX ${sql.id('ix_inv_ledger_item_company')} ON ${sql.id(s, 'inv_ledger')} (item_id, company_id, posting_date, seq)`,
       ],
     },
+    {
+      // Open layers in FIFO order (posting date, seq): an issue reads the oldest few by index.
+      id: 'inventory-0003-open-layers-fifo',
+      statements: (s) => [
+        sql`CREATE INDEX ${sql.id('ix_inv_layer_open_fifo')} ON ${sql.id(s, 'inv_layer')} (item_id, company_id, posting_date, seq)
+            WHERE remaining <> 0`,
+      ],
+    },
   ],
 };

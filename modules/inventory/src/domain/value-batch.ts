@@ -61,3 +61,60 @@ export function valueDelta(
   v.value = v.value.plus(value);
   return value;
 }
+
+export type ValuationWrites = {
+  /** Added to inv_valuation per item and company. */
+  valuations: { itemId: string; companyId: string; quantity: string; value: string }[];
+  /** Existing layers touched: their new remainders. */
+  remainders: { seq: string; remaining: string; remainingValue: string }[];
+  /** Layers created by the moves. */
+  created: {
+    itemId: string;
+    companyId: string;
+    moveId: string;
+    postingDate: string;
+    quantity: string;
+    remaining: string;
+    remainingValue: string;
+    unitCost: string;
+  }[];
+};
+
+/** What to write after valuing: `state` keyed `item|company`, `before` its totals when read. */
+export function valuationWrites(
+  state: Map<string, BatchValuation>,
+  before: Map<string, { quantity: Decimal; value: Decimal }>,
+): ValuationWrites {
+  const out: ValuationWrites = { valuations: [], remainders: [], created: [] };
+  for (const [k, v] of state) {
+    const [itemId, companyId] = k.split('|') as [string, string];
+    const b = before.get(k)!;
+    out.valuations.push({
+      itemId,
+      companyId,
+      quantity: v.quantity.minus(b.quantity).toFixed(),
+      value: v.value.minus(b.value).toFixed(),
+    });
+    for (const l of v.layers) {
+      if (!l.touched) continue;
+      if (l.seq !== null)
+        out.remainders.push({
+          seq: l.seq,
+          remaining: l.remaining.toFixed(),
+          remainingValue: l.remainingValue.toFixed(),
+        });
+      else if (l.origin)
+        out.created.push({
+          itemId,
+          companyId,
+          moveId: l.origin.moveId,
+          postingDate: l.origin.postingDate,
+          quantity: l.origin.quantity.toFixed(),
+          remaining: l.remaining.toFixed(),
+          remainingValue: l.remainingValue.toFixed(),
+          unitCost: l.unitCost.toFixed(),
+        });
+    }
+  }
+  return out;
+}

@@ -226,7 +226,7 @@ export async function insertLayerRows(tx: Executor, schema: string, rows: NewLay
       ${col('remainingValue')}::numeric[], ${col('unitCost')}::numeric[])`);
 }
 
-function ledgerInsert(schema: string, rows: LedgerRow[]) {
+export function ledgerInsert(schema: string, rows: LedgerRow[]) {
   const col = <T>(f: (r: LedgerRow) => T) => rows.map(f);
   return sql`INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
       company_id, location_id, lot_id, serial_id, quantity, value, posting_date, source_type, source_id)
@@ -262,7 +262,7 @@ export async function appendPosting(
   return rows.map((r) => r.id);
 }
 
-function revaluationUpsert(
+export function revaluationUpsert(
   schema: string,
   rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
 ) {

@@ -69,17 +69,12 @@ export async function loadConversions(
 }
 
 /**
- * A posting's master data in one statement: its warehouse, its items (with the base unit's
- * precision) and its locations with their warehouses. 404 for the first one missing.
+ * A posting's master data from the rows of `claimWithFacts` (posting.repository.ts): its warehouse,
+ * its items (with the base unit's precision) and its locations with their warehouses. 404 for the
+ * first one missing.
  */
-export async function loadPostingFacts(
-  tx: Executor,
-  schema: string,
-  k: { warehouse: string; items: string[]; locations: string[] },
-): Promise<{ warehouse: WarehouseRow; items: Map<string, ItemRow>; locations: Map<string, LocationRow> }> {
-  const items = [...new Set(k.items)];
-  const locations = [...new Set(k.locations)];
-  const { rows } = await tx.run<{
+export function parsePostingFacts(
+  rows: {
     kind: string;
     id: string;
     a: string | null;
@@ -87,19 +82,9 @@ export async function loadPostingFacts(
     c: string | null;
     d: string | null;
     e: string | null;
-  }>(
-    sql`SELECT 'warehouse' AS kind, id::text AS id, company::text AS a, coalesce(allow_negative, false)::text AS b,
-          NULL AS c, NULL AS d, NULL AS e
-        FROM ${sql.id(schema, 'warehouse')} WHERE id = ${k.warehouse}::uuid
-        UNION ALL
-        SELECT 'item', i.id::text, i.item_type, i.tracking, i.valuation_method,
-          i.standard_cost::text, concat(i.base_uom, '|', coalesce(u.precision, 0))
-        FROM ${sql.id(schema, 'item')} i LEFT JOIN ${sql.id(schema, 'uom')} u ON u.id = i.base_uom
-        WHERE i.id = ANY(${items}::uuid[])
-        UNION ALL
-        SELECT 'location', id::text, warehouse::text, NULL, NULL, NULL, NULL
-        FROM ${sql.id(schema, 'location')} WHERE id = ANY(${locations}::uuid[])`,
-  );
+  }[],
+  k: { warehouse: string; items: string[]; locations: string[] },
+): { warehouse: WarehouseRow; items: Map<string, ItemRow>; locations: Map<string, LocationRow> } {
   const w = rows.find((r) => r.kind === 'warehouse');
   if (!w) throw notFound('warehouse', k.warehouse);
   const itemMap = new Map<string, ItemRow>();
@@ -118,8 +103,8 @@ export async function loadPostingFacts(
       });
     } else if (r.kind === 'location') locationMap.set(r.id, { id: r.id, warehouseId: r.a! });
   }
-  for (const id of items) if (!itemMap.has(id)) throw notFound('item', id);
-  for (const id of locations) if (!locationMap.has(id)) throw notFound('location', id);
+  for (const id of new Set(k.items)) if (!itemMap.has(id)) throw notFound('item', id);
+  for (const id of new Set(k.locations)) if (!locationMap.has(id)) throw notFound('location', id);
   return {
     warehouse: { id: w.id, companyId: w.a!, allowNegative: w.b === 'true' },
     items: itemMap,

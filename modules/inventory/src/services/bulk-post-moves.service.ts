@@ -8,7 +8,7 @@
 import { AppError, Decimal, newId } from '@tenon/core';
 import type { Database, Executor } from '@tenon/db';
 import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
-import { type BatchValuation, valueDelta } from '../domain/value-batch.ts';
+import { type BatchValuation, valuationWrites, valueDelta } from '../domain/value-batch.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
   addBalanceRows,
@@ -21,7 +21,6 @@ import {
   lockBalanceRows,
   lockStockRows,
   lockValuationRows,
-  type NewLayer,
   openLayersOf,
   setLayerRemainders,
   trackingOwners,
@@ -292,47 +291,10 @@ async function writeValuation(
   state: Map<string, Valuation>,
   before: Map<string, { quantity: Decimal; value: Decimal }>,
 ) {
-  const rows = [...state.entries()].map(([k, v]) => {
-    const [itemId, companyId] = k.split('|') as [string, string];
-    const b = before.get(k)!;
-    return {
-      itemId,
-      companyId,
-      quantity: v.quantity.minus(b.quantity).toFixed(),
-      value: v.value.minus(b.value).toFixed(),
-    };
-  });
-  await addValuationRows(tx, schema, rows);
-  const touched = [...state.entries()].flatMap(([k, v]) =>
-    v.layers.filter((l) => l.touched).map((l) => ({ key: k.split('|') as [string, string], l })),
-  );
-  const remainders = touched.filter(({ l }) => l.seq !== null);
-  await setLayerRemainders(
-    tx,
-    schema,
-    remainders.map(({ l }) => ({
-      seq: l.seq!,
-      remaining: l.remaining.toFixed(),
-      remainingValue: l.remainingValue.toFixed(),
-    })),
-  );
-  const created: NewLayer[] = touched.flatMap(({ key: [itemId, companyId], l }) =>
-    l.origin
-      ? [
-          {
-            itemId,
-            companyId,
-            moveId: l.origin.moveId,
-            postingDate: l.origin.postingDate,
-            quantity: l.origin.quantity.toFixed(),
-            remaining: l.remaining.toFixed(),
-            remainingValue: l.remainingValue.toFixed(),
-            unitCost: l.unitCost.toFixed(),
-          },
-        ]
-      : [],
-  );
-  await insertLayerRows(tx, schema, created);
+  const writes = valuationWrites(state, before);
+  await addValuationRows(tx, schema, writes.valuations);
+  await setLayerRemainders(tx, schema, writes.remainders);
+  await insertLayerRows(tx, schema, writes.created);
 }
 
 /** Runs `f`; a refusal names the move (its index in the input) in the error's details. */

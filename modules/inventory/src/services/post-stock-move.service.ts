@@ -7,26 +7,18 @@ import { AppError, Decimal, isUuid, newId, parseDecimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
 import { toBaseUnit } from '../domain/convert-uom.ts';
 import { type MoveLineInput, type MoveType, planMove } from '../domain/plan-move.ts';
-import { averageCost, issueAverage, issueFifo, receiptValue } from '../domain/valuation.ts';
 import { InventoryErrors } from '../errors.ts';
-import { appendPosting } from '../repositories/bulk-stock.repository.ts';
 import {
   checkTracking,
   type ItemRow,
   loadConversions,
-  type loadItems,
-  loadPostingFacts,
   loadWarehouse,
+  parsePostingFacts,
 } from '../repositories/master-data.repository.ts';
-import {
-  addValuation,
-  insertLayer,
-  lockStock,
-  lockValuation,
-  openLayers,
-  takeFromLayer,
-} from '../repositories/stock.repository.ts';
-import { applyDeltas, type ValuedDelta } from './apply-deltas.ts';
+import { claimWithFacts } from '../repositories/posting.repository.ts';
+import { lockStock } from '../repositories/stock.repository.ts';
+import type { ValuedDelta } from './apply-deltas.ts';
+import { writePosting } from './apply-posting.ts';
 import { consumeReservation } from './reservation-helpers.ts';
 import { DEFAULT_CHUNK, revalueChunkIn, runRevaluations } from './revalue-stock.service.ts';
 
@@ -105,12 +97,19 @@ export async function postStockMoveIn(
   checkIds(entered);
   let input = entered;
   const moveId = input.moveId ?? newId();
-  const claimed = await tx.run<{ move_id: string }>(
-    sql`INSERT INTO ${sql.id(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
-        VALUES (${moveId}, ${input.idempotencyKey}, ${input.moveType})
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING move_id`,
+  const locationIds = input.lines.flatMap((l) =>
+    [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x)),
   );
-  if (claimed.rows.length === 0) {
+  // The key claim and the master data in one statement.
+  const claim = await claimWithFacts(tx, schema, {
+    moveId,
+    key: input.idempotencyKey,
+    moveType: input.moveType,
+    warehouse: input.warehouse,
+    items: input.lines.map((l) => l.item),
+    locations: locationIds,
+  });
+  if (!claim.claimed) {
     const { rows } = await tx.run<{ move_id: string; move_type: string }>(
       sql`SELECT move_id, move_type FROM ${sql.id(schema, 'inv_posting')} WHERE idempotency_key = ${input.idempotencyKey}`,
     );
@@ -120,14 +119,11 @@ export async function postStockMoveIn(
     }
     return { moveId: prior.move_id, replayed: true };
   }
-  const facts = await loadPostingFacts(tx, schema, {
+  const { warehouse, items, locations } = parsePostingFacts(claim.rows, {
     warehouse: input.warehouse,
     items: input.lines.map((l) => l.item),
-    locations: input.lines.flatMap((l) =>
-      [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x)),
-    ),
+    locations: locationIds,
   });
-  const { warehouse, items, locations } = facts;
   input = await inBaseUnits(tx, schema, input, items);
   const lines: MoveLineInput[] = input.lines.map((l, i) => ({
     lineNo: i + 1,
@@ -187,8 +183,8 @@ export async function postStockMoveIn(
       });
     out.reservedConsumed = await consumeReservation(tx, schema, l.reservation, out.itemId);
   }
-  const ledger = await applyDeltas(tx, schema, {
-    append: false,
+  const converted = input;
+  const jobs = await writePosting(tx, schema, {
     header: {
       moveId,
       moveType: input.moveType,
@@ -197,17 +193,11 @@ export async function postStockMoveIn(
       sourceId: input.sourceId ?? null,
     },
     deltas,
+    items,
+    unitCost: (lineNo) => converted.lines[lineNo - 1]!.unitCost ?? null,
     allowNegative: (id) => warehouses.get(id)?.allowNegative ?? false,
-    respectReservations: true,
-    // Per item in key order; a transfer inside one company is value-neutral.
-    valuate: async () => {
-      if (input.moveType !== 'transfer')
-        await valueDeltas(tx, schema, { deltas, items, moveId, postingDate: input.postingDate, input });
-    },
-  });
-  // Ledger, event and the back-dated check in one statement; then the first revaluation chunk.
-  const jobs = await appendPosting(tx, schema, {
-    ledger,
+    // A transfer inside one company is value-neutral.
+    valued: input.moveType !== 'transfer',
     event: {
       topic: 'inventory.stock_move.posted',
       moveId,
@@ -224,6 +214,7 @@ export async function postStockMoveIn(
     },
     revaluations: input.moveType === 'transfer' ? [] : revaluationKeys(deltas, input.postingDate),
   });
+  // The first revaluation chunk of a back-dated posting runs in its transaction.
   const revaluations = await revalueInline(tx, schema, jobs, input.inlineRevaluation ?? DEFAULT_CHUNK);
   return { moveId, replayed: false, ...(revaluations.length > 0 ? { revaluations } : {}) };
 }
@@ -273,64 +264,6 @@ export async function inBaseUnits(
     return { ...l, uom: null, quantity: base.quantity.toFixed(), unitCost: base.unitCost?.toFixed() ?? null };
   });
   return { ...input, lines };
-}
-
-async function valueDeltas(
-  tx: Executor,
-  schema: string,
-  k: {
-    deltas: ValuedDelta[];
-    items: Awaited<ReturnType<typeof loadItems>>;
-    moveId: string;
-    postingDate: string;
-    input: PostMoveInput;
-  },
-): Promise<void> {
-  const order = [...k.deltas].sort((a, b) =>
-    a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : a.lineNo - b.lineNo,
-  );
-  for (const d of order) {
-    const item = k.items.get(d.itemId)!;
-    const current = await lockValuation(tx, schema, d.itemId, d.companyId);
-    const fallback = averageCost(current) ?? item.standardCost ?? new Decimal(0);
-    const qty = d.quantity.abs();
-    let value: Decimal;
-    if (d.quantity.gt(0)) {
-      const given = k.input.lines[d.lineNo - 1]!.unitCost;
-      const unitCost = given ? new Decimal(given) : fallback;
-      value = receiptValue(qty, unitCost);
-      if (item.valuationMethod === 'fifo') {
-        await insertLayer(tx, schema, {
-          itemId: d.itemId,
-          companyId: d.companyId,
-          moveId: k.moveId,
-          postingDate: k.postingDate,
-          quantity: qty,
-          value,
-          unitCost,
-        });
-      }
-    } else if (item.valuationMethod === 'fifo') {
-      const issue = issueFifo(await openLayers(tx, schema, d.itemId, d.companyId), qty, fallback);
-      for (const take of issue.takes) await takeFromLayer(tx, schema, take.seq, take.quantity, take.value);
-      if (issue.shortfall.gt(0)) {
-        await insertLayer(tx, schema, {
-          itemId: d.itemId,
-          companyId: d.companyId,
-          moveId: k.moveId,
-          postingDate: k.postingDate,
-          quantity: issue.shortfall.neg(),
-          value: issue.shortfallValue.neg(),
-          unitCost: issue.shortfall.gt(0) ? issue.shortfallValue.dividedBy(issue.shortfall) : fallback,
-        });
-      }
-      value = issue.value.neg();
-    } else {
-      value = issueAverage(current, qty, fallback).neg();
-    }
-    d.value = value;
-    await addValuation(tx, schema, { itemId: d.itemId, companyId: d.companyId, quantity: d.quantity, value });
-  }
 }
 
 /** Posts in its own transaction (retried after deadlocks and serialization failures). */
