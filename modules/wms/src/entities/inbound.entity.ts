@@ -148,3 +148,25 @@ export const putawayTaskEntity = {
     ]),
   ],
 };
+
+/**
+ * Cross-docking: received units taken straight to the outbound dock for a delivery order that was
+ * waiting for them (back-ordered), reserved for it there instead of being put away.
+ */
+export const crossDockEntity = {
+  name: 'cross_dock',
+  label: label('越库', 'Cross-dock'),
+  module: 'wms',
+  titleField: 'number',
+  fields: [
+    number('XD-{YYYY}{MM}{DD}-{SEQ:4}'),
+    linkTo('receipt', 'goods_receipt', '收货记录', 'Goods receipt', { required: true }),
+    linkTo('delivery_order', 'delivery_order', '发货单', 'Delivery order', { required: true }),
+    field('order_line', 'string', '发货单行', 'Order line', { maxLength: 40 }),
+    linkTo('item', 'item', '物料', 'Item', { required: true }),
+    linkTo('lot', 'lot', '批次', 'Lot'),
+    linkTo('location', 'location', '出库暂存位', 'Outbound dock', { required: true }),
+    qty('quantity', '数量', 'Quantity', { required: true }),
+    field('reservation', 'string', '预留', 'Reservation', { maxLength: 40 }),
+  ],
+};

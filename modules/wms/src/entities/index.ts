@@ -1,6 +1,7 @@
 import {
   asnEntity,
   asnLineEntity,
+  crossDockEntity,
   putawayTaskEntity,
   receiptEntity,
   supplierEntity,
@@ -44,6 +45,7 @@ export const wmsEntities = [
   pickListLineEntity,
   shipmentEntity,
   cartonEntity,
+  crossDockEntity,
   milkRunRouteEntity,
   milkRunStopEntity,
   milkRunEntity,

@@ -3,7 +3,8 @@
  * waving orders by a rule, the documents as PDF, the scanner's next pick, and the supplier portal.
  */
 import { AppError, isUuid } from '@tenon/core';
-import { createRecordIn, requireAccess, SYSTEM_ACCESS } from '@tenon/design';
+import { createRecordIn, getRecord, requireAccess, SYSTEM_ACCESS } from '@tenon/design';
+import { lookupScannedCode } from '@tenon/inventory';
 import { authOf, type ModuleRoutes, recordContext, send } from '@tenon/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deliveryNotePdf, packingListPdf, routeSheetPdf } from '../documents/wms-documents.ts';
@@ -12,6 +13,7 @@ import type { WaveRule } from '../domain/waves.ts';
 import { warehouseBoard } from '../services/board.service.ts';
 import { reconcileConsignment } from '../services/consignment.service.ts';
 import { createWaves } from '../services/create-waves.service.ts';
+import { crossDockDemand } from '../services/cross-dock.service.ts';
 import { inTransit } from '../services/in-transit.service.ts';
 import { scanKanban } from '../services/kanban.service.ts';
 import { nextPick } from '../services/next-pick.service.ts';
@@ -73,6 +75,28 @@ export const wmsRoutes: ModuleRoutes = (app, deps) => {
     );
     return send(reply, result, 201);
   });
+
+  /** At receiving: the orders waiting for the scanned item of an ASN (a cross-dock suggestion). */
+  app.get<{ Querystring: { asn?: string; code?: string } }>(
+    '/api/v1/wms/cross-dock',
+    async (request, reply) => {
+      const ctx = await recordContext(deps, request);
+      requireAccess(ctx.access, 'asn', 'read');
+      const { asn, code } = request.query;
+      if (!asn || !isUuid(asn)) throw bad('asn', 'must be an id');
+      if (!code) throw bad('code', 'scan an item');
+      const schema = ctx.metamodel.tenant.schemaName;
+      const doc = await getRecord(deps.db, ctx.metamodel, ctx.metamodel.get('asn'), asn);
+      if (!doc) throw bad('asn', `no record ${asn}`);
+      const hit = await lookupScannedCode(deps.db, schema, code);
+      if (!hit?.item) throw new AppError(WmsErrors.WMS_SCAN_MISMATCH, { code, expected: 'an item' });
+      const items = await crossDockDemand(deps.db, schema, {
+        warehouse: doc.warehouse as string,
+        item: hit.item,
+      });
+      return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
+    },
+  );
 
   /** Scanning a kanban card raises its signal for the next Milk-Run. */
   app.post('/api/v1/wms/kanban/scan', async (request, reply) => {

@@ -12,6 +12,7 @@ import { WmsErrors } from '../domain/errors.ts';
 import { quarantineBin } from './bin-stock.ts';
 import { captureSerials, linesFor, serialList } from './capture-serials.ts';
 import { consignmentAgreement, recordConsignedReceipt } from './consignment.service.ts';
+import { crossDockReceipt } from './cross-dock.service.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
 import {
   bad,
@@ -36,6 +37,8 @@ export type ReceiveInput = {
   /** Serial-tracked items: one scanned serial per accepted unit, and per damaged unit. */
   serials?: string[];
   damagedSerials?: string[];
+  /** Send the accepted units to the outbound dock for orders waiting for the item (decision 0068). */
+  crossDock?: boolean;
 };
 
 type AsnLine = {
@@ -179,14 +182,27 @@ export async function receiveAsn(
     sql`UPDATE ${t(s, 'asn_line')} SET received_qty = ${received.toFixed()}::numeric, damaged_qty = ${damaged.toFixed()}::numeric,
           updated_at = now() WHERE id = ${line.id}::uuid`,
   );
-  if (input.q.gt(0) && !hold) {
+  if (input.crossDock === true && (hold || serial))
+    throw bad('crossDock', hold ? 'the ASN is on quality hold' : 'serial-tracked units are put away');
+  const crossed =
+    input.crossDock === true && input.q.gt(0)
+      ? await crossDockReceipt(s, {
+          receipt: receipt.id as string,
+          warehouse: asn.warehouse as string,
+          from: accepted,
+          item: line.item,
+          lot,
+          quantity: input.q,
+        })
+      : new Decimal(0);
+  if (input.q.gt(crossed) && !hold) {
     await planPutawayTasks(s, entity, {
       receipt: receipt.id as string,
       warehouse: asn.warehouse as string,
       dock: asn.receiving_location as string,
       item: line.item,
       lot,
-      quantity: input.q.toFixed(),
+      quantity: input.q.minus(crossed).toFixed(),
       serials: accCaptured,
     });
   }

@@ -12,6 +12,7 @@ import { WmsErrors } from '../domain/errors.ts';
 import { buildPickLists, type PickListKind } from '../domain/pick-lists.ts';
 import type { WaveOrder } from '../domain/waves.ts';
 import { type FreeBin, freeBinStock, NIL } from './bin-stock.ts';
+import { dockedStock } from './cross-dock.service.ts';
 import { createIn, patchIn, reload, requireStatus, rows, type Scope, t } from './records.ts';
 import { openTask } from './tasks.ts';
 import { loadWarehouseLayout } from './warehouse-layout.ts';
@@ -50,8 +51,10 @@ export async function releaseWave(s: Scope, entity: CompiledEntity, wave: Record
     if (list) list.push(b);
     else binsOf.set(key, [b]);
   }
+  // Cross-docked units wait at the outbound dock for their own reservations (decision 0068).
+  const docked = await dockedStock(s, wave.id as string);
   for (const r of reservations) {
-    const bins = binsOf.get(`${r.item_id}|${r.lot_id}`) ?? [];
+    const bins = [...(docked.get(r.id) ?? []), ...(binsOf.get(`${r.item_id}|${r.lot_id}`) ?? [])];
     let left = new Decimal(r.quantity);
     const order = orders.get(r.order_id) ?? {
       id: r.order_id,
