@@ -75,6 +75,8 @@ export type EntityDef = {
   childOf?: string;
   titleField?: string;
   fields: FieldDef[];
+  /** Declared lifecycle actions (submit, confirm, cancel, ...), run by the entity's module. */
+  actions?: { name: string; label: Label }[];
   version?: number;
   source?: string;
 };

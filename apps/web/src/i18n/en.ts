@@ -34,13 +34,6 @@ export const en: Shape<typeof zhCN> = {
     light: 'Light',
     menu: 'Menu',
   },
-  home: {
-    title: 'Home',
-    entities: 'Entities',
-    records: 'Records',
-    chart: 'Records per entity',
-    customise: 'Customise',
-  },
   list: {
     new: 'New',
     export: 'Export',

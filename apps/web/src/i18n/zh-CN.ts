@@ -30,7 +30,6 @@ export const zhCN = {
     light: '浅色',
     menu: '菜单',
   },
-  home: { title: '首页', entities: '实体数', records: '记录数', chart: '各实体记录数', customise: '自定义' },
   list: {
     new: '新建',
     export: '导出',

@@ -2,7 +2,8 @@
 /**
  * The generated list of an entity: columns from its definition, the filter builder, multi-sort
  * (shift/ctrl-click headers), a column chooser, keyset paging ("load more"), a virtualised table,
- * export to CSV/Excel and import.
+ * export to CSV/Excel and import; saved views (the user's default applied when the list opens) and
+ * bulk actions on the selected rows or on all rows matching the filter.
  */
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -12,24 +13,41 @@ import {
   Dropdown,
   Empty,
   Popover,
+  Select,
   Space,
   Table,
   type TableProps,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  conditionsToFilter,
+  filterToConditions,
+  type SavedView,
+  useViews,
+  type ViewState,
+} from '../api/me.ts';
 import { type Condition, exportList, type ListQuery, listRecords, recordKeys } from '../api/records.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
 import { FieldDisplay } from '../fields/registry.tsx';
+import { BulkBar } from '../list/BulkBar.tsx';
 import { FilterBuilder } from '../list/FilterBuilder.tsx';
 import { ImportDialog } from '../list/ImportDialog.tsx';
+import { SavedViews } from '../list/SavedViews.tsx';
 import { useEntity } from '../shell/navigation-context.ts';
 
 const UNSORTABLE = new Set(['children', 'json', 'attachment', 'multi_link', 'formula']);
+const PAGE_SIZES = [20, 50, 100, 200];
 
-export default function EntityList() {
+/** A fresh list state per entity (its filters, view and selection do not carry over to another). */
+export default function EntityListRoute() {
+  const { entity } = useParams();
+  return <EntityList key={entity} />;
+}
+
+function EntityList() {
   const { entity: name } = useParams();
   const entity = useEntity(name);
   const { t, i18n } = useTranslation();
@@ -39,23 +57,57 @@ export default function EntityList() {
   const [conditions, setConditions] = useState<Condition[]>([]);
   const [sort, setSort] = useState<string[]>([]);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [pageSize, setPageSize] = useState(50);
   const [importing, setImporting] = useState(false);
+  const [viewId, setViewId] = useState<string | null>(null);
+  const [defaultDone, setDefaultDone] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [allMatching, setAllMatching] = useState(false);
+  const views = useViews(name ?? '');
   const fields = useMemo(
     () => (entity?.fields ?? []).filter((f) => !f.hidden && f.kind !== 'children'),
     [entity],
   );
-  const query: ListQuery = { conditions, sort, pageSize: 50 };
+  const query: ListQuery = { conditions, sort, pageSize };
+  const clearSelection = () => {
+    setSelected([]);
+    setAllMatching(false);
+  };
+  const applyView = (view: SavedView | null) => {
+    // No view: the list as it first opens (no filter or sort, every column).
+    const next = view?.state ?? { filter: null, sort: [], columns: [], pageSize: 50 };
+    setViewId(view?.id ?? null);
+    clearSelection();
+    const restored = filterToConditions(next.filter);
+    setDraft(restored);
+    setConditions(restored);
+    setSort(next.sort);
+    const shown = new Set(next.columns);
+    setHidden(new Set(shown.size ? fields.filter((f) => !shown.has(f.name)).map((f) => f.name) : []));
+    setPageSize(next.pageSize);
+  };
+  // The user's default view, once, when the list opens.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: applied once per list, when the views arrive
+  useEffect(() => {
+    // Views that cannot be read (an error) leave the list as it is rather than never loading it.
+    if (defaultDone || !entity || (!views.data && !views.isError)) return;
+    setDefaultDone(true);
+    const preferred = views.data?.find((v) => v.isDefault);
+    if (preferred) applyView(preferred);
+  }, [views.data, views.isError, entity, defaultDone]);
   const list = useInfiniteQuery({
     queryKey: recordKeys.list(name ?? '', query),
     queryFn: ({ pageParam }) => listRecords(name ?? '', query, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? null,
-    enabled: !!entity,
+    enabled: !!entity && defaultDone,
   });
   if (!entity) return <Empty />;
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const total = list.data?.pages[0]?.total;
   const visible = fields.filter((f) => !hidden.has(f.name));
+  const filter = conditionsToFilter(conditions);
+  const state: ViewState = { filter, sort, columns: visible.map((f) => f.name), pageSize };
   const columns: TableProps<RecordData>['columns'] = visible.map((f, i) => ({
     key: f.name,
     dataIndex: f.name,
@@ -76,6 +128,7 @@ export default function EntityList() {
   const onTableChange: TableProps<RecordData>['onChange'] = (_p, _f, sorter) => {
     const all = (Array.isArray(sorter) ? sorter : [sorter]).filter((s) => s.order && s.columnKey);
     setSort(all.map((s) => `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}`));
+    clearSelection();
   };
   return (
     <Card
@@ -128,12 +181,27 @@ export default function EntityList() {
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
+        <Space wrap>
+          <SavedViews entity={entity.name} current={state} selected={viewId} onApply={applyView} />
+          <Select
+            aria-label="page size"
+            value={pageSize}
+            options={PAGE_SIZES.map((n) => ({ value: n, label: t('views.pageSize', { count: n }) }))}
+            onChange={(n) => {
+              setPageSize(n);
+              clearSelection();
+            }}
+          />
+        </Space>
         <FilterBuilder entity={entity} value={draft} onChange={setDraft} />
         <Space>
           <Button
             type="primary"
             size="small"
-            onClick={() => setConditions(draft.filter((c) => c.value !== ''))}
+            onClick={() => {
+              setConditions(draft.filter((c) => c.value !== ''));
+              clearSelection();
+            }}
           >
             {t('list.apply')}
           </Button>
@@ -142,6 +210,7 @@ export default function EntityList() {
             onClick={() => {
               setDraft([]);
               setConditions([]);
+              clearSelection();
             }}
           >
             {t('list.clear')}
@@ -149,8 +218,29 @@ export default function EntityList() {
           <Typography.Text type="secondary">{t('list.sortHint')}</Typography.Text>
         </Space>
         {list.error ? <Typography.Text type="danger">{list.error.message}</Typography.Text> : null}
+        {selected.length > 0 || allMatching ? (
+          <BulkBar
+            entity={entity}
+            ids={selected}
+            all={allMatching}
+            total={typeof total === 'number' ? total : null}
+            filter={filter}
+            query={query}
+            rows={rows}
+            onSelectAll={() => setAllMatching(true)}
+            onClear={clearSelection}
+            onChanged={() => void queryClient.invalidateQueries({ queryKey: recordKeys.all(entity.name) })}
+          />
+        ) : null}
         <Table<RecordData>
           rowKey="id"
+          rowSelection={{
+            selectedRowKeys: allMatching ? rows.map((r) => String(r.id)) : selected,
+            onChange: (keys) => {
+              setAllMatching(false);
+              setSelected(keys.map(String));
+            },
+          }}
           size="small"
           virtual
           scroll={{ x: Math.max(600, visible.length * 160), y: 520 }}

@@ -1,101 +1,83 @@
 // @jsxRuntime automatic
 /**
- * Home dashboard: KPI cards (records per entity, with totals from the list API) and an ECharts bar
- * chart; the user picks which entities it shows, kept per user in this browser.
+ * Home dashboard, configured by each user and kept on the server (`/api/v1/me/preferences/dashboard`):
+ * KPI cards (a count, optionally of a saved view, or a sum) and bar, line or pie charts of counts or
+ * sums grouped by a field, all computed by the server under the user's permissions. Widgets are added,
+ * removed and moved; every change is saved at once. Until a user saves one, a record count of the first
+ * few entities is shown.
  */
-import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row, Select, Space, Statistic } from 'antd';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Col, Empty, Row, Space, Spin } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../api/client.ts';
-import { labelOf } from '../api/types.ts';
+import { meKeys, type Preferences, savePreference, usePreferences, type Widget } from '../api/me.ts';
+import { AddWidget } from '../dashboard/AddWidget.tsx';
+import { WidgetCard } from '../dashboard/WidgetCard.tsx';
 import { useNav } from '../shell/navigation-context.ts';
-import { useThemeMode } from '../shell/theme.ts';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+const starter = (entities: string[]): Widget[] =>
+  entities.slice(0, 4).map((entity) => ({ id: `start-${entity}`, type: 'kpi', entity, measure: 'count' }));
 
 export default function Home() {
   const nav = useNav();
-  const { t, i18n } = useTranslation();
-  const { mode } = useThemeMode();
-  const storageKey = `tenon.dashboard.${nav?.user.id ?? ''}`;
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const preferences = usePreferences();
+  const [adding, setAdding] = useState(false);
   const top = (nav?.entities ?? []).filter((e) => !e.childOf);
-  const [chosen, setChosen] = useState<string[]>(() => {
-    const saved = localStorage.getItem(storageKey);
-    return saved ? (JSON.parse(saved) as string[]) : top.slice(0, 6).map((e) => e.name);
-  });
-  useEffect(() => localStorage.setItem(storageKey, JSON.stringify(chosen)), [storageKey, chosen]);
-  const counts = useQuery({
-    queryKey: ['dashboard', chosen],
-    queryFn: () =>
-      Promise.all(
-        chosen.map(async (name) => {
-          try {
-            return {
-              name,
-              total: (await api<Page<unknown>>(`/api/v1/${name}?pageSize=1&fields=id&total=true`)).total ?? 0,
-            };
-          } catch {
-            return { name, total: 0 };
-          }
-        }),
-      ),
-  });
-  const chartRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!chartRef.current || !counts.data) return;
-    const chart = echarts.init(chartRef.current, mode === 'dark' ? 'dark' : undefined);
-    const labelFor = (n: string) => labelOf(top.find((e) => e.name === n)?.label, i18n.language, n);
-    chart.setOption({
-      backgroundColor: 'transparent',
-      tooltip: {},
-      grid: { left: 40, right: 16, top: 16, bottom: 40 },
-      xAxis: { type: 'category', data: counts.data.map((c) => labelFor(c.name)) },
-      yAxis: { type: 'value' },
-      series: [{ type: 'bar', data: counts.data.map((c) => c.total) }],
-    });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
-    };
-  }, [counts.data, mode, i18n.language, top]);
+  if (!preferences.data)
+    return preferences.error ? <Empty description={preferences.error.message} /> : <Spin />;
+  const widgets = preferences.data.dashboard?.widgets ?? starter(top.map((e) => e.name));
+  const save = async (next: Widget[]) => {
+    const previous = queryClient.getQueryData<Preferences>(meKeys.preferences);
+    queryClient.setQueryData<Preferences>(meKeys.preferences, { ...previous, dashboard: { widgets: next } });
+    try {
+      await savePreference('dashboard', { widgets: next });
+    } catch (err) {
+      queryClient.setQueryData(meKeys.preferences, previous);
+      message.error(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const move = (i: number, by: -1 | 1) => {
+    const j = i + by;
+    if (j < 0 || j >= widgets.length) return;
+    const next = [...widgets];
+    [next[i], next[j]] = [next[j]!, next[i]!];
+    void save(next);
+  };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title={t('home.customise')}>
-        <Select
-          mode="multiple"
-          style={{ width: '100%' }}
-          value={chosen}
-          options={top.map((e) => ({ value: e.name, label: labelOf(e.label, i18n.language, e.name) }))}
-          onChange={setChosen}
-        />
-      </Card>
+      <Space>
+        <Button type="primary" onClick={() => setAdding(true)} disabled={top.length === 0}>
+          {t('dashboard.add')}
+        </Button>
+      </Space>
+      {widgets.length === 0 ? <Empty description={t('dashboard.empty')} /> : null}
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('home.entities')} value={top.length} />
-          </Card>
-        </Col>
-        {(counts.data ?? []).map((c) => (
-          <Col xs={12} md={6} key={c.name}>
-            <Card size="small">
-              <Statistic
-                title={labelOf(top.find((e) => e.name === c.name)?.label, i18n.language, c.name)}
-                value={c.total}
-              />
-            </Card>
+        {widgets.map((w, i) => (
+          <Col key={w.id} xs={24} md={w.type === 'kpi' ? 6 : 12}>
+            <WidgetCard
+              widget={w}
+              entity={top.find((e) => e.name === w.entity)}
+              onRemove={() => void save(widgets.filter((x) => x.id !== w.id))}
+              onMove={(by) => move(i, by)}
+            />
           </Col>
         ))}
       </Row>
-      <Card size="small" title={t('home.chart')}>
-        <div ref={chartRef} style={{ height: 300, width: '100%' }} />
-      </Card>
+      {/* Mounted while open: each time a fresh draft. */}
+      {adding ? (
+        <AddWidget
+          open
+          entities={top}
+          onClose={() => setAdding(false)}
+          onAdd={(w) => {
+            setAdding(false);
+            void save([...widgets, w]);
+          }}
+        />
+      ) : null}
     </Space>
   );
 }

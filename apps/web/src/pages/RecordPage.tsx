@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, type FieldError } from '../api/client.ts';
+import { meKeys, runRecordAction, usePreferences, useRecordActions } from '../api/me.ts';
 import { createRecord, deleteRecord, getRecord, recordKeys, updateRecord } from '../api/records.ts';
 import { useRecordSchemas } from '../api/schemas.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
@@ -53,7 +54,29 @@ function RecordPage() {
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
   const layout = useFormLayout(entity?.name);
+  const preferences = usePreferences();
+  const actions = useRecordActions(name, id, !isNew && !!entity?.actions?.length);
+  const [acting, setActing] = useState<string | null>(null);
   const userId = nav?.user.id;
+  // A new record's company links start at the company chosen in the header.
+  const companyId = preferences.data?.company?.companyId;
+  const companyLinks = isNew
+    ? (entity?.fields ?? []).filter((f) => f.kind === 'link' && f.target === 'company').map((f) => f.name)
+    : [];
+  const company = useQuery({
+    queryKey: recordKeys.one('company', companyId ?? ''),
+    queryFn: () => getRecord('company', companyId ?? ''),
+    enabled: companyLinks.length > 0 && !!companyId,
+  });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once the company is known; the links follow the entity
+  useEffect(() => {
+    if (!company.data || companyLinks.length === 0) return;
+    const chosen = company.data;
+    setValues((v) => ({
+      ...Object.fromEntries(companyLinks.map((n) => [n, chosen])),
+      ...Object.fromEntries(Object.entries(v ?? {}).filter(([, x]) => x !== undefined && x !== null)),
+    }));
+  }, [company.data]);
   useEffect(() => {
     if (userId && entity && record.data && !isNew) {
       rememberRecent(userId, { entity: entity.name, id, title: titleOf(record.data, entity) });
@@ -96,6 +119,20 @@ function RecordPage() {
     }
   };
 
+  const act = async (action: string, label: string) => {
+    setActing(action);
+    try {
+      await runRecordAction(entity.name, id, action);
+      message.success(t('actions.done', { action: label }));
+      await queryClient.invalidateQueries({ queryKey: recordKeys.all(entity.name) });
+      await queryClient.invalidateQueries({ queryKey: meKeys.actions(entity.name, id) });
+    } catch (err) {
+      message.error(err instanceof Error ? err.message : String(err));
+    } finally {
+      setActing(null);
+    }
+  };
+
   const reload = async () => {
     setConflict(false);
     setValues(null);
@@ -127,6 +164,22 @@ function RecordPage() {
               </>
             ) : (
               <>
+                {(actions.data ?? [])
+                  .filter((a) => a.allowed)
+                  .map((a) => {
+                    const label = labelOf(a.label, i18n.language, a.name);
+                    return (
+                      <Button
+                        key={a.name}
+                        className="tenon-action"
+                        loading={acting === a.name}
+                        disabled={acting !== null}
+                        onClick={() => void act(a.name, label)}
+                      >
+                        {label}
+                      </Button>
+                    );
+                  })}
                 {entity.can.update ? (
                   <Button
                     type="primary"

@@ -21,6 +21,9 @@ const GlobalSearch = lazy(() => import('./GlobalSearch.tsx').then((m) => ({ defa
 const NotificationBell = lazy(() =>
   import('./NotificationBell.tsx').then((m) => ({ default: m.NotificationBell })),
 );
+const CompanySwitcher = lazy(() =>
+  import('./CompanySwitcher.tsx').then((m) => ({ default: m.CompanySwitcher })),
+);
 
 export function menuItems(
   nav: Navigation,
@@ -167,6 +170,7 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
             <Space wrap>
               <Suspense fallback={null}>
                 {!phone && <GlobalSearch width={240} />}
+                <CompanySwitcher onSwitchTenant={onSignOut} />
                 <NotificationBell />
               </Suspense>
               <LanguageSwitch />
