@@ -7,8 +7,10 @@
  *   INV_BENCH_MOVES      single-line moves to post (default 100000)
  *   INV_BENCH_SECONDS    pgbench seconds (default 10)
  */
+import { Decimal } from '@tenon/core';
 import { checkInventory, postStockMove, reserveStock, stockBalanceAsOf } from '@tenon/inventory';
-import { benchDatabaseUrl, ensureDatabase, serverInfo } from './database.ts';
+import { type CpuUse, meterCpu } from './cpu.ts';
+import { benchDatabaseUrl, databaseName, ensureDatabase, serverInfo } from './database.ts';
 import { inventoryBenchData } from './inventory-setup.ts';
 import { runPgbench } from './pgbench.ts';
 
@@ -48,7 +50,10 @@ export async function runInventoryBench(): Promise<void> {
     items: 200,
   });
 
+  const cpuLine = (c: CpuUse) =>
+    `CPU per operation: Tenon ${c.tenonUs?.toFixed(0) ?? '?'} µs, PostgreSQL ${c.postgresUs?.toFixed(0) ?? '?'} µs; other load ${c.otherCores?.toFixed(2) ?? '?'} cores`;
   // 1. Postings: receipts and issues spread over items and bins, 8 clients.
+  let meter = meterCpu(databaseName(url), 1000);
   const post = await parallel(8, moves, (i) => {
     const receipt = i % 4 !== 3;
     // An issue takes from the item received by the move just before it (3 receipts : 1 issue).
@@ -68,8 +73,9 @@ export async function runInventoryBench(): Promise<void> {
     });
   });
   const postRate = (moves - post.errors.length) / post.seconds;
+  const postCpu = meter.stop(moves);
   log(
-    `posting: ${postRate.toFixed(0)} moves/s (${post.errors.length} refused), ${((postRate / pg.tps) * 100).toFixed(0)}% of pgbench`,
+    `posting: ${postRate.toFixed(0)} moves/s (${post.errors.length} refused) = ${((postRate / pg.tps) * 100).toFixed(0)}% of pgbench ${pg.tps.toFixed(0)} tps (goal >= 50%); ${cpuLine(postCpu)}`,
   );
 
   // 2. Stock balance report over the whole ledger.
@@ -87,6 +93,7 @@ export async function runInventoryBench(): Promise<void> {
     postingDate: '2026-01-01',
     lines: [{ item: hot, toLocation: bins[0]!, quantity: '5000', unitCost: '1' }],
   });
+  meter = meterCpu(databaseName(url), 1000);
   const reserve = await parallel(64, 6000, (i) =>
     reserveStock(db, schema, {
       item: hot,
@@ -101,9 +108,11 @@ export async function runInventoryBench(): Promise<void> {
     `SELECT reserved::text AS reserved, on_hand::text AS on_hand FROM "${schema}".inv_stock WHERE item_id = $1`,
     [hot],
   );
-  const oversold = Number(reserved.rows[0]!.reserved) > Number(reserved.rows[0]!.on_hand);
+  const reserveCpu = meter.stop(6000);
+  // Decimal strings compared as decimals: no binary float touches the quantities.
+  const oversold = new Decimal(reserved.rows[0]!.reserved).gt(reserved.rows[0]!.on_hand);
   log(
-    `hot-item reservations, 64 clients: ${(6000 / reserve.seconds).toFixed(0)} attempts/s, ${reserved.rows[0]!.reserved} reserved of ${reserved.rows[0]!.on_hand}, oversold: ${oversold}`,
+    `hot-item reservations, 64 clients: ${(6000 / reserve.seconds).toFixed(0)} attempts/s (goal >= 2,000/s; pgbench ${pg.tps.toFixed(0)} tps), ${reserved.rows[0]!.reserved} reserved of ${reserved.rows[0]!.on_hand}, oversold: ${oversold}; ${cpuLine(reserveCpu)}`,
   );
 
   const check = await checkInventory(db, schema);
@@ -115,6 +124,8 @@ export async function runInventoryBench(): Promise<void> {
       postRate,
       reportMs,
       reservePerSec: 6000 / reserve.seconds,
+      postCpu,
+      reserveCpu,
       oversold,
       drift: check.drift.length,
     }),

@@ -148,4 +148,43 @@ describe('bulk import of moves', () => {
     // 1 + 2 left first, then 3: 78 - 6 = 72.
     assert.deepEqual(await values([item]), [['9', '72']]);
   });
+
+  it('an issue that needs more layers than the first ones read takes them all, in order', async () => {
+    // 100 layers of 1 at costs 1..100: a single issue of 20 (more than the 16 read first), then a
+    // bulk issue of 70 (more than the 64 read first per item) in one batch with a receipt.
+    const item = await f.item();
+    await bulkPostMoves(f.s.db, f.schema, {
+      moves: Array.from({ length: 100 }, (_, i) => ({
+        idempotencyKey: `many-${i}`,
+        moveType: 'receipt' as const,
+        warehouse: f.warehouse,
+        postingDate: '2026-07-01',
+        lines: [{ item, toLocation: f.bins[0]!, quantity: '1', unitCost: String(i + 1) }],
+      })),
+    });
+    await f.post('many-out', 'issue', '2026-07-01', { item, fromLocation: f.bins[0]!, quantity: '20' });
+    // 5050 in all, 210 (1..20) gone.
+    assert.deepEqual(await values([item]), [['80', '4840']]);
+    await bulkPostMoves(f.s.db, f.schema, {
+      moves: [
+        {
+          idempotencyKey: 'many-in',
+          moveType: 'receipt',
+          warehouse: f.warehouse,
+          postingDate: '2026-07-01',
+          lines: [{ item, toLocation: f.bins[0]!, quantity: '1', unitCost: '1000' }],
+        },
+        {
+          idempotencyKey: 'many-bulk-out',
+          moveType: 'issue',
+          warehouse: f.warehouse,
+          postingDate: '2026-07-01',
+          lines: [{ item, fromLocation: f.bins[0]!, quantity: '70' }],
+        },
+      ],
+    });
+    // 21..90 gone (3885); 91..100 (955) and the new 1000 left.
+    assert.deepEqual(await values([item]), [['11', '1955']]);
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
 });

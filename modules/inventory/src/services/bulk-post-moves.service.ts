@@ -169,13 +169,21 @@ async function postBatch(tx: Executor, schema: string, batch: { m: BulkMove; i: 
     .map(([, d]) => d);
   const valuations = await lockValuationRows(tx, schema, valKeys);
   // FIFO issues read only the layers they can reach (receipts add theirs after the open ones).
-  const needs = new Map<string, Decimal>();
+  const needs = new Map<string, { itemId: string; companyId: string; q: Decimal }>();
   for (const d of all)
-    if (d.quantity.isNegative() && items.get(d.itemId)!.valuationMethod === 'fifo')
-      needs.set(d.itemId, (needs.get(d.itemId) ?? new Decimal(0)).minus(d.quantity));
+    if (d.quantity.isNegative() && items.get(d.itemId)!.valuationMethod === 'fifo') {
+      const k = `${d.itemId}|${d.companyId}`;
+      const n = needs.get(k) ?? { itemId: d.itemId, companyId: d.companyId, q: new Decimal(0) };
+      n.q = n.q.minus(d.quantity);
+      needs.set(k, n);
+    }
   const state = new Map<string, Valuation>();
   for (const [k, v] of valuations) state.set(k, { quantity: v.quantity, value: v.value, layers: [] });
-  const reach = [...needs].map(([itemId, q]) => ({ itemId, quantity: q.toFixed() }));
+  const reach = [...needs.values()].map((n) => ({
+    itemId: n.itemId,
+    companyId: n.companyId,
+    quantity: n.q.toFixed(),
+  }));
   for (const l of reach.length > 0 ? await openLayersOf(tx, schema, reach) : [])
     state.get(`${l.item_id}|${l.company_id}`)?.layers.push({
       seq: l.seq,
