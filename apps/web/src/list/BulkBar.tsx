@@ -15,6 +15,7 @@ import { exportList, type ListQuery } from '../api/records.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
 import { titleOf } from '../fields/context.ts';
 import { FieldInput } from '../fields/registry.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
 
 const NOT_SETTABLE = new Set(['children', 'formula', 'sequence', 'json', 'attachment']);
 type Outcome = { ok: true; count: number } | { ok: false; message: string; rows: [string, FieldError[]][] };
@@ -127,22 +128,17 @@ export function BulkBar({
         </Dropdown>
       ) : null}
       {entity.can.export ? (
-        <Dropdown
-          menu={{
-            items: [
-              { key: 'csv', label: 'CSV' },
-              { key: 'xlsx', label: 'Excel' },
-            ],
-            onClick: ({ key }) => {
-              const selected: ListQuery = all
-                ? query
-                : { ...query, conditions: [{ field: 'id', op: 'in', value: ids.join(',') }] };
-              void exportList(entity.name, selected, key as 'csv' | 'xlsx');
-            },
+        <ExportMenu
+          size="small"
+          onExport={(format) => {
+            const selected: ListQuery = all
+              ? query
+              : { ...query, conditions: [{ field: 'id', op: 'in', value: ids.join(',') }] };
+            void exportList(entity.name, selected, format);
           }}
         >
-          <Button size="small">{t('bulk.exportSelected')}</Button>
-        </Dropdown>
+          {t('bulk.exportSelected')}
+        </ExportMenu>
       ) : null}
       {entity.can.delete || isDocument ? (
         <Button

@@ -10,7 +10,6 @@ import {
   Button,
   Card,
   Checkbox,
-  Dropdown,
   Empty,
   Popover,
   Select,
@@ -33,6 +32,7 @@ import { type Condition, exportList, type ListQuery, listRecords, recordKeys } f
 import { labelOf, type RecordData } from '../api/types.ts';
 import { FieldDisplay } from '../fields/registry.tsx';
 import { BulkBar } from '../list/BulkBar.tsx';
+import { ExportMenu } from '../list/ExportMenu.tsx';
 import { FilterBuilder } from '../list/FilterBuilder.tsx';
 import { ImportDialog } from '../list/ImportDialog.tsx';
 import { SavedViews } from '../list/SavedViews.tsx';
@@ -164,17 +164,9 @@ function EntityList() {
             <Button>{t('list.columns')}</Button>
           </Popover>
           {entity.can.export ? (
-            <Dropdown
-              menu={{
-                items: [
-                  { key: 'csv', label: 'CSV' },
-                  { key: 'xlsx', label: 'Excel' },
-                ],
-                onClick: ({ key }) => void exportList(entity.name, query, key as 'csv' | 'xlsx'),
-              }}
-            >
-              <Button>{t('list.export')}</Button>
-            </Dropdown>
+            <ExportMenu onExport={(format) => void exportList(entity.name, query, format)}>
+              {t('list.export')}
+            </ExportMenu>
           ) : null}
           {entity.can.import ? <Button onClick={() => setImporting(true)}>{t('list.import')}</Button> : null}
         </Space>
