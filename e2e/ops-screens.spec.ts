@@ -16,7 +16,10 @@ let ops: OpsSetup;
 let server: TestServer;
 let page: Page;
 let asn: { id: string; number: string };
+let transfer: { id: string; number: string };
+let serialAsnNumber = '';
 const BOLT = '6901000000011';
+const HANDHELD = '6901000000998';
 
 before(async () => {
   ops = await startOpsServer();
@@ -30,6 +33,64 @@ before(async () => {
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   asn = { id: created.body.data.id, number: created.body.data.number };
+  // A second warehouse of the same company: one bin code it shares with the demo, one of its own.
+  const dc = (await server.call('GET', `/api/v1/warehouse/${ops.demo.warehouse}`)).body.data;
+  const other = await server.call('POST', '/api/v1/warehouse', {
+    code: 'WH-N',
+    name: '华北仓',
+    company: dc.company,
+  });
+  assert.equal(other.status, 201, JSON.stringify(other.body));
+  for (const [code, bin_type] of [
+    ['R1-01', 'storage'],
+    ['N-ONLY', 'storage'],
+    ['N-DOCK', 'receiving'],
+  ])
+    assert.equal(
+      (
+        await server.call('POST', '/api/v1/location', {
+          code,
+          warehouse: other.body.data.id,
+          level: 'bin',
+          bin_type,
+        })
+      ).status,
+      201,
+    );
+  // A transfer of 5 bolts from the demo warehouse to WH-N, shipped (in transit).
+  const schema = server.tenant.schemaName;
+  const from = (
+    await server.db.query<{ location_id: string }>(
+      `SELECT location_id FROM "${schema}".inv_balance WHERE item_id = $1 AND on_hand >= 5 ORDER BY location_id LIMIT 1`,
+      [bolt.id],
+    )
+  ).rows[0]!.location_id;
+  const order = await server.call('POST', '/api/v1/transfer_order', {
+    from_warehouse: ops.demo.warehouse,
+    to_warehouse: other.body.data.id,
+    lines: [{ item: bolt.id, from_location: from, quantity: '5' }],
+  });
+  assert.equal(order.status, 201, JSON.stringify(order.body));
+  transfer = { id: order.body.data.id, number: order.body.data.number };
+  const shipped = await server.call('POST', `/api/v1/transfer_order/${transfer.id}/ship`, {});
+  assert.equal(shipped.status, 200, JSON.stringify(shipped.body));
+  // A serial-tracked item on its own ASN.
+  const pcs = (await server.call('GET', `/api/v1/item/${bolt.id}`)).body.data.base_uom;
+  const handheld = await server.call('POST', '/api/v1/item', {
+    name: '手持终端 / Handheld',
+    base_uom: pcs,
+    tracking: 'serial',
+    barcode: HANDHELD,
+  });
+  assert.equal(handheld.status, 201, JSON.stringify(handheld.body));
+  const serialAsn = await server.call('POST', '/api/v1/asn', {
+    supplier: ops.demo.suppliers[0],
+    warehouse: ops.demo.warehouse,
+    expected_date: '2026-11-27',
+    lines: [{ item: handheld.body.data.id, quantity: '2' }],
+  });
+  serialAsnNumber = serialAsn.body.data.number;
+  assert.equal((await server.call('POST', `/api/v1/asn/${serialAsn.body.data.id}/submit`, {})).status, 200);
   const submitted = await server.call('POST', `/api/v1/asn/${asn.id}/submit`, {});
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
   await signInOnPhone(ops);
@@ -78,6 +139,10 @@ test('a blind count: scan bin and item, type the quantity, submit', async () => 
   await page.getByText('WH-DC 华东配送中心 / East DC').click();
   await page.getByRole('button', { name: '新建盘点单' }).click();
   await page.getByText('盲盘：不显示账面数量').waitFor();
+  // A bin of another warehouse is refused with a message, not counted.
+  await scan('N-ONLY');
+  await page.getByText('库位 N-ONLY 不属于本盘点单的仓库').waitFor();
+  assert.equal((await page.getByTestId('count-bin').textContent())?.trim(), '—');
   await scan('R1-01');
   await page.getByTestId('count-bin').getByText(/R1-01/).waitFor();
   await scan(BOLT);
@@ -93,6 +158,8 @@ test('a blind count: scan bin and item, type the quantity, submit', async () => 
   const session = (await server.call('GET', `/api/v1/count_session/${sessions.body.data.items[0].id}`)).body
     .data;
   assert.equal(session.lines.length, 1);
+  const bin = (await server.call('GET', `/api/v1/location/${session.lines[0].location}`)).body.data;
+  assert.equal(bin.warehouse, ops.demo.warehouse, 'R1-01 of the session warehouse, not of WH-N');
   assert.equal(Number(session.lines[0].counted_qty), 7);
 });
 
@@ -110,10 +177,85 @@ test('stock balance with totals, movements of an item, and the location tree', a
   await page.getByTitle(/六角螺栓/).click();
   await page.getByText('receipt').first().waitFor();
   await page.getByRole('tab', { name: '库位树' }).click();
-  await page.getByText('R1-01 · bin').waitFor();
+  await page.getByText('R1-01 · bin').first().waitFor(); // WH-N has an R1-01 too
   await shot('stock-tree');
   // The pages' texts come in both languages (added when the pages load).
   await page.getByText('EN', { exact: true }).click();
   await page.getByRole('tab', { name: 'Location tree' }).waitFor();
   await page.getByRole('heading', { name: 'Stock' }).waitFor();
+});
+
+test('a serial-tracked item: one scanned serial per unit, a repeated serial refused', async () => {
+  await page.getByText('中文', { exact: true }).click(); // the stock test ended in English
+  await go('/ops/receive');
+  await page.getByText(serialAsnNumber).click();
+  await scan(HANDHELD);
+  await page.getByTestId('serial-count').getByText('已扫序列号 0 个').waitFor();
+  await scan('HH-0001');
+  await scan('HH-0001');
+  await page.getByText('序列号重复：HH-0001').waitFor();
+  await scan('HH-0002');
+  await page.getByTestId('serial-count').getByText('已扫序列号 2 个').waitFor();
+  await shot('receive-serials');
+  await page.getByRole('button', { name: /^收\s*货$/ }).click();
+  await page.getByText('已收货：2').waitFor();
+  const serials = await server.call('GET', '/api/v1/serial_number?sort=serial_no');
+  assert.deepEqual(
+    serials.body.data.items.map((x: { serial_no: string }) => x.serial_no),
+    ['HH-0001', 'HH-0002'],
+  );
+});
+
+test('a transfer in transit received by scan at the other warehouse', async () => {
+  await go('/ops/receive');
+  await page.getByText('调拨在途').waitFor();
+  await page.getByText(transfer.number).click();
+  await scan(BOLT);
+  await page.getByLabel('数量', { exact: true }).fill('3');
+  await page.getByRole('button', { name: /^收\s*货$/ }).click();
+  await page.getByText('已收货：3').waitFor();
+  await page.getByText('短收 2').waitFor();
+  await shot('receive-transfer');
+  const line = (await server.call('GET', `/api/v1/transfer_order/${transfer.id}`)).body.data.lines[0];
+  assert.deepEqual([Number(line.received_qty), Number(line.in_transit_qty)], [3, 2]);
+});
+
+test('cross-docking offered when an order waits for the scanned item', async () => {
+  const bolt = (await server.call('GET', `/api/v1/item?filter[barcode][eq]=${BOLT}`)).body.data.items[0];
+  await server.call('POST', '/api/v1/location', {
+    code: 'OUT-1',
+    warehouse: ops.demo.warehouse,
+    level: 'bin',
+    bin_type: 'shipping',
+  });
+  const order = await server.call('POST', '/api/v1/delivery_order', {
+    customer: '等货客户',
+    warehouse: ops.demo.warehouse,
+    lines: [{ item: bolt.id, quantity: '100000' }],
+  });
+  const reserved = await server.call('POST', `/api/v1/delivery_order/${order.body.data.id}/reserve`, {});
+  assert.equal(reserved.status, 200, JSON.stringify(reserved.body));
+  const inbound = await server.call('POST', '/api/v1/asn', {
+    supplier: ops.demo.suppliers[0],
+    warehouse: ops.demo.warehouse,
+    expected_date: '2026-11-28',
+    lines: [{ item: bolt.id, quantity: '4' }],
+  });
+  await server.call('POST', `/api/v1/asn/${inbound.body.data.id}/submit`, {});
+  await go('/ops/receive');
+  await page.getByText(inbound.body.data.number).click();
+  await scan(BOLT);
+  await page.getByTestId('cross-dock').getByText(order.body.data.number, { exact: false }).waitFor();
+  await page.getByLabel('数量', { exact: true }).fill('4');
+  await shot('receive-cross-dock');
+  await page.getByRole('button', { name: /^收\s*货$/ }).click();
+  await page.getByText('已收货：4').waitFor();
+  const docked = await server.call('GET', '/api/v1/cross_dock');
+  assert.deepEqual(
+    docked.body.data.items.map((x: { delivery_order: string; quantity: string }) => [
+      x.delivery_order,
+      Number(x.quantity),
+    ]),
+    [[order.body.data.id, 4]],
+  );
 });

@@ -12,7 +12,16 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { createRecord, getRecord, updateRecord } from '../api/records.ts';
 import type { RecordData } from '../api/types.ts';
-import { opsKeys, runAction, type ScanHit, scanCode, useRecord, useRecords, useTitles } from './api.ts';
+import {
+  binOfWarehouse,
+  opsKeys,
+  runAction,
+  type ScanHit,
+  scanCode,
+  useRecord,
+  useRecords,
+  useTitles,
+} from './api.ts';
 import './i18n.ts';
 import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
@@ -85,11 +94,16 @@ function CountSession({ id, onBack }: { id: string; onBack: () => void }) {
 
   const onScan = async (code: string) => {
     const hit = await scanCode(code).catch(() => null);
-    if (!hit) return fail(t('common.unknownCode', { code }));
-    if (hit.entity === 'location') {
-      setState({ bin: { ...hit, code } });
-      setMessage({ type: 'info', text: t('count.scanItem') });
-    } else if (!state) fail(t('common.wrongCode', { code }));
+    if (!hit || hit.entity === 'location') {
+      // Bin codes are unique per warehouse only: the bin is looked up in the session's warehouse.
+      const bin = await binOfWarehouse(String(session.data?.warehouse ?? ''), code);
+      if (bin) {
+        setState({ bin: { entity: 'location', id: bin, item: null, code } });
+        return setMessage({ type: 'info', text: t('count.scanItem') });
+      }
+      return fail(hit ? t('count.otherWarehouse', { code }) : t('common.unknownCode', { code }));
+    }
+    if (!state) fail(t('common.wrongCode', { code }));
     else {
       setState({ ...state, item: { ...hit, code } });
       setQty(hit.entity === 'serial_number' ? '1' : '');

@@ -1,37 +1,62 @@
 // @jsxRuntime automatic
 /**
- * Receiving by ASN on a phone: choose a submitted ASN, scan an item (or lot) code, enter the good and
- * the damaged quantity (and the supplier lot and expiry for lot-tracked items), receive. Each line
- * shows what was expected and received, with over or under receipt marked. Putaway tasks follow on
- * the server; the putaway screen takes them.
+ * Receiving on a phone: choose a submitted ASN or a transfer in transit, scan an item (or lot) code,
+ * enter the good and the damaged quantity (and the supplier lot and expiry for lot-tracked items of an
+ * ASN), receive. A serial-tracked item asks for one scanned serial per unit instead of a quantity.
+ * When orders wait for the scanned item (back-ordered), the screen offers to cross-dock it to the
+ * outbound dock. Each line shows what was expected and received, with over or under receipt marked.
+ * Putaway tasks follow on the server; the putaway screen takes them.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Input, List, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Input, List, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { RecordData } from '../api/types.ts';
-import { opsKeys, runAction, useRecord, useTitles } from './api.ts';
+import {
+  crossDockDemand,
+  opsKeys,
+  recordOf,
+  runAction,
+  scanCode,
+  useRecord,
+  useTitles,
+  type Waiting,
+} from './api.ts';
 import './i18n.ts';
 import { DocumentPicker } from './DocumentPicker.tsx';
 import { ScanInput } from './ScanInput.tsx';
+import { SerialCapture } from './SerialCapture.tsx';
 import { StatusTag } from './StatusTag.tsx';
 import { isDecimal, sumMinus } from './scan-codes.ts';
 import { useScanFeedback } from './useScanFeedback.ts';
+
+type Doc = 'asn' | 'transfer_order';
 
 export default function ReceivePage() {
   const { t } = useTranslation('ops');
   const [params, setParams] = useSearchParams();
   const asn = params.get('asn');
-  if (asn) return <ReceiveAsn id={asn} onBack={() => setParams({})} />;
+  const transfer = params.get('transfer');
+  if (asn) return <ReceiveDoc entity="asn" id={asn} onBack={() => setParams({})} />;
+  if (transfer) return <ReceiveDoc entity="transfer_order" id={transfer} onBack={() => setParams({})} />;
   return (
-    <DocumentPicker
-      entity="asn"
-      query="filter[status][in]=submitted,receiving&sort=number"
-      title={t('receive.choose')}
-      describe={(a) => String(a.expected_date ?? '')}
-      onOpen={(id) => setParams({ asn: id })}
-    />
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
+      <DocumentPicker
+        entity="asn"
+        query="filter[status][in]=submitted,receiving&sort=number"
+        title={t('receive.choose')}
+        describe={(a) => String(a.expected_date ?? '')}
+        onOpen={(id) => setParams({ asn: id })}
+      />
+      <DocumentPicker
+        entity="transfer_order"
+        query="filter[status][in]=shipped,receiving&sort=number"
+        title={t('receive.transfers')}
+        describe={(a) => String(a.expected_date ?? '')}
+        onOpen={(id) => setParams({ transfer: id })}
+      />
+    </Space>
   );
 }
 
@@ -45,33 +70,54 @@ function deviation(line: RecordData): { kind: 'over' | 'under' | null; qty: stri
   return diff.startsWith('-') ? { kind: 'under', qty: diff.slice(1) } : { kind: 'over', qty: diff };
 }
 
-function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
+type Scanned = { code: string; serial: boolean; waiting: Waiting[] };
+const EMPTY = { quantity: '', damaged: '', lotNo: '', expiresOn: '' };
+
+function ReceiveDoc({ entity, id, onBack }: { entity: Doc; id: string; onBack: () => void }) {
   const { t } = useTranslation('ops');
   const client = useQueryClient();
-  const asn = useRecord('asn', id);
+  const doc = useRecord(entity, id);
   const items = useTitles('item');
-  const [code, setCode] = useState<string | null>(null);
-  const [form, setForm] = useState({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
+  const [scanned, setScanned] = useState<Scanned | null>(null);
+  const [serials, setSerials] = useState<string[]>([]);
+  const [crossDock, setCrossDock] = useState(true);
+  const [form, setForm] = useState(EMPTY);
   const { message, setMessage, busy, fail, run } = useScanFeedback();
+
+  const onScan = (code: string) =>
+    run(async () => {
+      const hit = await scanCode(code).catch(() => null);
+      const item = hit?.item ? await recordOf('item', hit.item) : null;
+      const waiting = entity === 'asn' && hit?.item ? await crossDockDemand(id, code).catch(() => []) : [];
+      setSerials([]);
+      setCrossDock(true);
+      setScanned({ code, serial: item?.tracking === 'serial', waiting });
+      setMessage(null);
+    });
+
   const receive = async () => {
-    if (!code || !isDecimal(form.quantity) || (form.damaged && !isDecimal(form.damaged)))
+    if (!scanned) return;
+    const quantity = scanned.serial ? String(serials.length) : form.quantity.trim();
+    if (!isDecimal(quantity) || quantity === '0' || (form.damaged && !isDecimal(form.damaged)))
       return fail(t('common.quantity'));
     await run(async () => {
-      await runAction('asn', id, 'receive', {
-        code,
-        quantity: form.quantity.trim(),
+      await runAction(entity, id, 'receive', {
+        code: scanned.code,
+        quantity,
         ...(form.damaged ? { damaged: form.damaged.trim() } : {}),
         ...(form.lotNo ? { lotNo: form.lotNo.trim() } : {}),
         ...(form.expiresOn ? { expiresOn: form.expiresOn } : {}),
+        ...(scanned.serial ? { serials } : {}),
+        ...(scanned.waiting.length > 0 && crossDock ? { crossDock: true } : {}),
       });
-      setMessage({ type: 'success', text: t('receive.received', { qty: form.quantity }) });
-      setCode(null);
-      setForm({ quantity: '', damaged: '', lotNo: '', expiresOn: '' });
-      await client.invalidateQueries({ queryKey: opsKeys.record('asn', id) });
+      setMessage({ type: 'success', text: t('receive.received', { qty: quantity }) });
+      setScanned(null);
+      setForm(EMPTY);
+      await client.invalidateQueries({ queryKey: opsKeys.record(entity, id) });
     });
   };
-  if (!asn.data) return <Spin style={{ margin: 48 }} />;
-  const lines = (asn.data.lines ?? []) as RecordData[];
+  if (!doc.data) return <Spin style={{ margin: 48 }} />;
+  const lines = (doc.data.lines ?? []) as RecordData[];
   const field = (key: keyof typeof form, label: string, type = 'text') => (
     <Input
       size="large"
@@ -83,29 +129,54 @@ function ReceiveAsn({ id, onBack }: { id: string; onBack: () => void }) {
       onChange={(e) => setForm({ ...form, [key]: e.target.value })}
     />
   );
+  const waiting = scanned?.waiting ?? [];
   return (
     <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }}>
         <Button onClick={onBack}>{t('common.back')}</Button>
-        <Typography.Text strong>{String(asn.data.number)}</Typography.Text>
-        <StatusTag entity="asn" value={asn.data.status} />
+        <Typography.Text strong>{String(doc.data.number)}</Typography.Text>
+        <StatusTag entity={entity} value={doc.data.status} />
       </Space>
-      {code ? (
+      {scanned ? (
         <Space direction="vertical" style={{ width: '100%' }}>
-          <Typography.Title level={5}>{code}</Typography.Title>
-          {field('quantity', t('common.quantity'))}
-          {field('damaged', t('receive.damaged'))}
-          {field('lotNo', t('receive.lotNo'))}
-          {field('expiresOn', t('receive.expiresOn'), 'date')}
+          <Typography.Title level={5}>{scanned.code}</Typography.Title>
+          {scanned.serial ? (
+            <SerialCapture serials={serials} onChange={setSerials} />
+          ) : (
+            field('quantity', t('common.quantity'))
+          )}
+          {!scanned.serial && field('damaged', t('receive.damaged'))}
+          {entity === 'asn' && !scanned.serial && field('lotNo', t('receive.lotNo'))}
+          {entity === 'asn' && !scanned.serial && field('expiresOn', t('receive.expiresOn'), 'date')}
+          {waiting.length > 0 && (
+            <Alert
+              type="warning"
+              data-testid="cross-dock"
+              message={t('receive.waiting', {
+                orders: waiting.map((w) => `${w.number} (${w.quantity})`).join(', '),
+              })}
+              description={
+                <Checkbox checked={crossDock} onChange={(e) => setCrossDock(e.target.checked)}>
+                  {t('receive.crossDock')}
+                </Checkbox>
+              }
+            />
+          )}
           <Button type="primary" size="large" block loading={busy} onClick={() => void receive()}>
             {t('receive.receive')}
           </Button>
-          <Button block onClick={() => setCode(null)}>
+          <Button block onClick={() => setScanned(null)}>
             {t('common.back')}
           </Button>
+          {message && <Alert type={message.type} showIcon message={message.text} role="status" />}
         </Space>
       ) : (
-        <ScanInput prompt={t('receive.scanItem')} onScan={setCode} message={message} disabled={busy} />
+        <ScanInput
+          prompt={t('receive.scanItem')}
+          onScan={(c) => void onScan(c)}
+          message={message}
+          disabled={busy}
+        />
       )}
       <List
         size="small"

@@ -68,6 +68,22 @@ export const nextPick = (list: string) => api<NextPick>(`/api/v1/wms/pick_list/$
 export const scanCode = (code: string) =>
   api<ScanHit>(`/api/v1/inventory/scan?code=${encodeURIComponent(code)}`);
 
+/** The id of the bin with this code in the warehouse, or null (codes are unique per warehouse only). */
+export const binOfWarehouse = async (warehouse: string, code: string): Promise<string | null> => {
+  if (!warehouse) return null;
+  const q = `filter[warehouse][eq]=${warehouse}&filter[code][eq]=${encodeURIComponent(code.trim())}`;
+  const found = await listOf('location', q).catch(() => []);
+  return (found[0]?.id as string | undefined) ?? null;
+};
+
+export type Waiting = { order: string; number: string; customer: string; line: string; quantity: string };
+
+/** Orders waiting for the scanned item of an ASN (a cross-dock suggestion). */
+export const crossDockDemand = (asn: string, code: string) =>
+  api<Page<Waiting>>(`/api/v1/wms/cross-dock?asn=${asn}&code=${encodeURIComponent(code)}`).then(
+    (p) => p.items,
+  );
+
 export const stockBalance = (params: string) =>
   api<Page<BalanceRow>>(`/api/v1/inventory/balance?${params}`).then((p) => p.items);
 

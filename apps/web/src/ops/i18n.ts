@@ -57,6 +57,7 @@ export const opsZhCN = {
     submitted: '盘点单已提交',
     lines: '已盘 {{n}} 条',
     blind: '盲盘：不显示账面数量',
+    otherWarehouse: '库位 {{code}} 不属于本盘点单的仓库',
   },
   receive: {
     title: '收货',
@@ -70,6 +71,12 @@ export const opsZhCN = {
     received: '已收货：{{qty}}',
     over: '超收 {{qty}}',
     under: '短收 {{qty}}',
+    transfers: '调拨在途',
+    scanSerial: '请逐件扫描序列号',
+    serialCount: '已扫序列号 {{n}} 个',
+    serialTwice: '序列号重复：{{serial}}',
+    waiting: '有发货单在等此物料：{{orders}}',
+    crossDock: '越库：直接送到出库暂存位并分配给这些发货单',
   },
   putaway: {
     title: '上架',
@@ -166,6 +173,7 @@ export const opsEn: OpsDictionary = {
     submitted: 'Count submitted',
     lines: '{{n}} lines counted',
     blind: 'Blind count: book quantity hidden',
+    otherWarehouse: "Bin {{code}} is not in this count session's warehouse",
   },
   receive: {
     title: 'Receive',
@@ -179,6 +187,12 @@ export const opsEn: OpsDictionary = {
     received: 'Received: {{qty}}',
     over: 'Over by {{qty}}',
     under: 'Short by {{qty}}',
+    transfers: 'Transfers in transit',
+    scanSerial: 'Scan the serial of each unit',
+    serialCount: '{{n}} serials scanned',
+    serialTwice: 'Serial scanned twice: {{serial}}',
+    waiting: 'Orders are waiting for this item: {{orders}}',
+    crossDock: 'Cross-dock: take it straight to the outbound dock for these orders',
   },
   putaway: {
     title: 'Put away',
