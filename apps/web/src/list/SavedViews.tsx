@@ -70,6 +70,7 @@ export function SavedViews({
       ? [
           { key: 'update', label: t('views.update') },
           { key: 'rename', label: t('views.rename') },
+          { key: 'share', label: view.shared ? t('views.unshare') : t('views.share') },
           { key: 'delete', label: t('views.delete'), danger: true },
         ]
       : []),
@@ -83,6 +84,7 @@ export function SavedViews({
     if (key === 'rename')
       setDraft({ mode: 'rename', name: view.name, shared: view.shared, isDefault: view.isDefault });
     if (key === 'default') void attempt(() => patchView(view.id, { isDefault: !view.isDefault }));
+    if (key === 'share') void attempt(() => patchView(view.id, { shared: !view.shared }), t('views.saved'));
     if (key === 'delete')
       void attempt(async () => {
         await deleteView(view.id);
