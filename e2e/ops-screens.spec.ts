@@ -259,3 +259,24 @@ test('cross-docking offered when an order waits for the scanned item', async () 
     [[order.body.data.id, 4]],
   );
 });
+
+test('a kanban card scanned raises one refill signal', async () => {
+  const bolt = (await server.call('GET', `/api/v1/item?filter[barcode][eq]=${BOLT}`)).body.data.items[0];
+  const card = await server.call('POST', '/api/v1/kanban_card', {
+    code: 'KB-E2E-1',
+    supplier: ops.demo.suppliers[0],
+    item: bolt.id,
+    warehouse: ops.demo.warehouse,
+    quantity: '24',
+  });
+  assert.equal(card.status, 201, JSON.stringify(card.body));
+  await go('/ops/kanban');
+  await scan('KB-E2E-1');
+  await page.getByText(/已发出看板信号 KS-.*× 24/).waitFor();
+  await scan('KB-E2E-1');
+  await page.getByText(/WMS_BAD_STATE/).waitFor();
+  await shot('kanban');
+  const signals = await server.call('GET', `/api/v1/kanban_signal?filter[card]=${card.body.data.id}`);
+  assert.equal(signals.body.data.items.length, 1, 'one signal per card until its refill arrives');
+  await page.getByText(`${signals.body.data.items[0].number} ·`, { exact: false }).waitFor();
+});

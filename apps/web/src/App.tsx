@@ -25,6 +25,7 @@ const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
 const OpsPutaway = lazy(() => import('./ops/PutawayPage.tsx'));
 const OpsStock = lazy(() => import('./ops/StockPage.tsx'));
 const OpsPack = lazy(() => import('./ops/PackPage.tsx'));
+const OpsKanban = lazy(() => import('./ops/KanbanPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -71,6 +72,7 @@ export function App() {
                       <Route path="/schedule" element={<Schedule />} />
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
+                      <Route path="/ops/kanban" element={<OpsKanban />} />
                       <Route path="/ops/receive" element={<OpsReceive />} />
                       <Route path="/ops/putaway" element={<OpsPutaway />} />
                       <Route path="/ops/stock" element={<OpsStock />} />

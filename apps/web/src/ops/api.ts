@@ -84,6 +84,10 @@ export const crossDockDemand = (asn: string, code: string) =>
     (p) => p.items,
   );
 
+/** Scanning a kanban card raises its refill signal. */
+export const raiseKanban = (code: string) =>
+  api<RecordData>('/api/v1/wms/kanban/scan', { method: 'POST', body: { code } });
+
 export const stockBalance = (params: string) =>
   api<Page<BalanceRow>>(`/api/v1/inventory/balance?${params}`).then((p) => p.items);
 

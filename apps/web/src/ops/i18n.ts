@@ -105,6 +105,14 @@ export const opsZhCN = {
     deliveryNote: '送货单 PDF',
     left: '待装 {{qty}}',
   },
+  kanban: {
+    title: '看板补货',
+    scanCard: '请扫描看板卡',
+    raised: '已发出看板信号 {{number}}：{{item}} × {{qty}}',
+    open: '待取货的看板信号',
+    due: '需求日期 {{date}}',
+    onRun: '已排入循环取货',
+  },
   stock: {
     title: '库存查询',
     balance: '库存余额',
@@ -220,6 +228,14 @@ export const opsEn: OpsDictionary = {
     packingList: 'Packing list PDF',
     deliveryNote: 'Delivery note PDF',
     left: '{{qty}} to pack',
+  },
+  kanban: {
+    title: 'Kanban',
+    scanCard: 'Scan a kanban card',
+    raised: 'Signal {{number}} raised: {{item}} × {{qty}}',
+    open: 'Signals waiting for pickup',
+    due: 'Needed by {{date}}',
+    onRun: 'On a Milk-Run',
   },
   stock: {
     title: 'Stock',

@@ -7,6 +7,7 @@ export const opsMenuZhCN = {
     receive: '收货',
     putaway: '上架',
     pack: '装箱发运',
+    kanban: '看板补货',
     stock: '库存查询',
   },
 };
@@ -19,6 +20,7 @@ export const opsMenuEn: typeof opsMenuZhCN = {
     receive: 'Receive',
     putaway: 'Put away',
     pack: 'Pack and ship',
+    kanban: 'Kanban',
     stock: 'Stock',
   },
 };
