@@ -39,7 +39,7 @@ export function CompanySwitcher({ onSwitchTenant }: { onSwitchTenant: () => void
     }
   };
   return (
-    <Space size="small" className="tenon-tenant">
+    <Space size="small" wrap className="tenon-tenant">
       {company ? (
         <Select
           aria-label={t('company.label')}

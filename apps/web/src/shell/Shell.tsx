@@ -139,6 +139,9 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
           >
             <Suspense fallback={null}>
               <GlobalSearch width="100%" onPicked={() => setDrawer(false)} />
+              <div style={{ margin: '8px 0' }}>
+                <CompanySwitcher onSwitchTenant={onSignOut} />
+              </div>
             </Suspense>
             {menu}
           </Drawer>
@@ -170,7 +173,7 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
             <Space wrap>
               <Suspense fallback={null}>
                 {!phone && <GlobalSearch width={240} />}
-                <CompanySwitcher onSwitchTenant={onSignOut} />
+                {!phone && <CompanySwitcher onSwitchTenant={onSignOut} />}
                 <NotificationBell />
               </Suspense>
               <LanguageSwitch />
