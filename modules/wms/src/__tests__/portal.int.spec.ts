@@ -107,6 +107,24 @@ describe('supplier portal and VMI', () => {
     });
     assert.equal(foreign.status, 403);
     assert.equal((await as('GET', '/api/v1/delivery_order')).status, 403);
+    // Consignment entries: its own only.
+    const agreementOf = async (code: string) => (await f.list('vmi_agreement', `filter[code]=${code}`))[0]!;
+    for (const code of ['VMI-1', 'VMI-3']) {
+      const a = await agreementOf(code);
+      await f.create('consignment_entry', {
+        agreement: a.id,
+        supplier: a.supplier,
+        item: a.item,
+        warehouse: a.warehouse,
+        kind: 'consumption',
+        quantity: '2',
+      });
+    }
+    const entries = (await as('GET', '/api/v1/consignment_entry')).body.data.items as { supplier: string }[];
+    assert.deepEqual(
+      entries.map((e) => e.supplier),
+      [f.supplier],
+    );
   });
 
   it('sees our stock, consumption and forecast, and proposes a replenishment ASN', async () => {

@@ -1,7 +1,8 @@
 /**
  * The supplier portal and VMI: a `supplier_portal` role whose row conditions keep a supplier's user to
- * its own ASNs, VMI agreements and items; a view of our stock, recent consumption and a simple
- * forecast for the supplier's VMI items; replenishment ASNs proposed from the agreements' min/max.
+ * its own ASNs, VMI agreements, consignment entries, kanban signals and items; a view of our stock,
+ * recent consumption and a simple forecast for the supplier's VMI items; replenishment ASNs proposed
+ * from the agreements' min/max.
  */
 import { Decimal } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
@@ -22,6 +23,9 @@ export const SUPPLIER_PORTAL_ROLE = {
     },
     { entity: 'asn_line', actions: ['read', 'create', 'update'] },
     { entity: 'vmi_agreement', actions: ['read'], where: own },
+    // Its consigned stock and what we consumed of it (decision 0066), and the kanban refills it owes.
+    { entity: 'consignment_entry', actions: ['read'], where: own },
+    { entity: 'kanban_signal', actions: ['read'], where: own },
     { entity: 'wms_supplier', actions: ['read'], where: { field: 'id', op: 'eq', value: '$user.supplier' } },
     {
       entity: 'item',
