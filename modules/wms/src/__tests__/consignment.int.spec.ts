@@ -105,6 +105,22 @@ describe('consignment stock', () => {
     assert.equal(twice.status, 409);
     const [receipt] = await f.list('consignment_entry', 'filter[kind]=receipt');
     assert.equal((await f.s.call('POST', `/api/v1/consignment_entry/${receipt!.id}/bill`, {})).status, 409);
+
+    // Consigned units rejected at a quality hold go back to the supplier: owned no longer, owed nothing.
+    const held = await f.create('asn', {
+      supplier: f.supplier,
+      warehouse: f.warehouse,
+      expected_date: '2026-12-03',
+      quality_hold: true,
+      lines: [{ item: i1.id, quantity: '4' }],
+    });
+    await f.act('asn', held.id, 'submit');
+    await f.act('asn', held.id, 'receive', { code: i1.barcode, quantity: '4' });
+    const [gr] = await f.list('goods_receipt', `filter[asn]=${held.id}`);
+    await f.act('goods_receipt', gr!.id, 'reject');
+    assert.deepEqual(await entries('return'), [['4', null, 'goods_receipt']]);
+    assert.deepEqual((await reconcile()).body.data.items, [], 'a return is not a consumption');
+    assert.deepEqual(await valuation(i1.id), { q: '12', v: '0' });
     assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
   });
 });

@@ -75,7 +75,8 @@ export const vmiAgreementEntity = {
 /**
  * Supplier-owned (consigned) stock, append-only (decision 0066): a `receipt` entry when consigned
  * units arrive (received at zero value into inventory), a `consumption` entry when they are used
- * (shipped, or found gone by a reconciliation), at the agreement's price: what we owe the supplier.
+ * (shipped, or found gone by a reconciliation), at the agreement's price: what we owe the supplier;
+ * a `return` when consigned units go back (a rejected quality hold), owing nothing.
  */
 export const consignmentEntryEntity = {
   name: 'consignment_entry',
@@ -96,6 +97,7 @@ export const consignmentEntryEntity = {
       [
         ['receipt', '寄售入库', 'Consigned receipt'],
         ['consumption', '寄售消耗', 'Consumption'],
+        ['return', '退回供应商', 'Returned to supplier'],
       ],
       { required: true },
     ),

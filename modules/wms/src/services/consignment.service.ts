@@ -125,6 +125,28 @@ export async function reconcileConsignment(
   return out;
 }
 
+/** Consigned units of a receipt that go back to the supplier (a rejected quality hold): no payable. */
+export async function returnConsigned(s: Scope, receipt: RecordData): Promise<void> {
+  const entry = await rows<{
+    agreement: string;
+    supplier: string;
+    item: string;
+    warehouse: string;
+    quantity: string;
+  }>(
+    s,
+    sql`SELECT agreement, supplier, item, warehouse, quantity::text AS quantity FROM ${t(s, 'consignment_entry')}
+        WHERE kind = 'receipt' AND source_type = 'goods_receipt' AND source_id = ${receipt.id as string}`,
+  );
+  if (!entry[0]) return;
+  await createIn(s, 'consignment_entry', {
+    ...entry[0],
+    kind: 'return',
+    source_type: 'goods_receipt',
+    source_id: receipt.id as string,
+  });
+}
+
 /** A consumption handed to purchasing as a payable. */
 export async function billConsumption(s: Scope, entry: RecordData): Promise<RecordData> {
   requireStatus('consignment_entry', entry, ['recorded'], 'bill');

@@ -10,6 +10,7 @@ import type { CompiledEntity, RecordData } from '@tenon/design';
 import { postStockMoveIn } from '@tenon/inventory';
 import { WmsErrors } from '../domain/errors.ts';
 import { type CapturedSerial, linesFor } from './capture-serials.ts';
+import { returnConsigned } from './consignment.service.ts';
 import { planPutawayTasks } from './plan-putaway.service.ts';
 import { businessDate, one, patchIn, reload, rows, type Scope, t } from './records.ts';
 
@@ -74,6 +75,7 @@ export async function rejectHeld(s: Scope, receipt: RecordData): Promise<RecordD
       await heldSerials(s, receipt),
     ),
   });
+  await returnConsigned(s, receipt);
   await patchIn(s, 'goods_receipt', receipt.id as string, { quality: 'rejected' });
   return reload(s, 'goods_receipt', receipt.id as string);
 }

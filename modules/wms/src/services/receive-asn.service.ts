@@ -165,12 +165,12 @@ export async function receiveAsn(
       sourceId: receipt.id as string,
       lines: moveLines,
     });
-    if (consigned)
+    if (consigned && input.q.gt(0))
       await recordConsignedReceipt(s, {
         agreement: consigned,
         item: line.item,
         warehouse: asn.warehouse as string,
-        quantity: moveLines.reduce((sum, l) => sum.plus(l.quantity), new Decimal(0)).toFixed(),
+        quantity: input.q.toFixed(),
         sourceId: receipt.id as string,
       });
     await patchIn(s, 'goods_receipt', receipt.id as string, {
