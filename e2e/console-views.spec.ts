@@ -193,6 +193,8 @@ test('a field set on three selected rows at once', async () => {
   await page.goto(`${base}/data/deal`);
   await page.locator('.tenon-views').getByText('大单视图 ★ 默认').waitFor();
   await choose(page.getByLabel('视图').first(), '（未保存的视图）');
+  // A link column shows the linked record's title, not its id.
+  await page.locator('.ant-table-row', { hasText: '新商机 F' }).getByText('Beta 公司').waitFor();
   for (const title of ['大单 B', '小单 D', '小单 E'])
     await page.locator('.ant-table-row', { hasText: title }).getByRole('checkbox').check();
   await page.getByText('已选 3 条').waitFor();

@@ -33,7 +33,14 @@ export type Condition = {
   value: string /** the builder's row key */;
   key?: string;
 };
-export type ListQuery = { conditions: Condition[]; sort: string[]; fields?: string[]; pageSize: number };
+export type ListQuery = {
+  conditions: Condition[];
+  sort: string[];
+  fields?: string[];
+  /** Link fields to expand into the linked records, so the list shows their titles. */
+  expand?: string[];
+  pageSize: number;
+};
 
 export const recordKeys = {
   all: (entity: string) => ['records', entity] as const,
@@ -48,6 +55,7 @@ export function listParams(q: ListQuery, cursor?: string | null): URLSearchParam
   for (const c of q.conditions) params.append(`filter[${c.field}][${c.op}]`, c.value);
   if (q.sort.length) params.set('sort', q.sort.join(','));
   if (q.fields?.length) params.set('fields', q.fields.join(','));
+  if (q.expand?.length) params.set('expand', q.expand.join(','));
   params.set('pageSize', String(q.pageSize));
   if (cursor) params.set('cursor', cursor);
   else params.set('total', 'true');
@@ -86,6 +94,7 @@ export async function exportList(entity: string, q: ListQuery, format: 'csv' | '
   const params = listParams({ ...q, pageSize: 1 });
   params.delete('pageSize');
   params.delete('total');
+  params.delete('expand');
   params.set('format', format);
   const res = await rawApi(`/api/v1/${entity}/_export?${params}`);
   const blob = await res.blob();

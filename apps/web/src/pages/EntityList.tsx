@@ -68,7 +68,11 @@ function EntityList() {
     () => (entity?.fields ?? []).filter((f) => !f.hidden && f.kind !== 'children'),
     [entity],
   );
-  const query: ListQuery = { conditions, sort, pageSize };
+  // Shown links come expanded: a title reads better than an id.
+  const expand = fields
+    .filter((f) => (f.kind === 'link' || f.kind === 'multi_link') && !hidden.has(f.name))
+    .map((f) => f.name);
+  const query: ListQuery = { conditions, sort, pageSize, ...(expand.length ? { expand } : {}) };
   const clearSelection = () => {
     setSelected([]);
     setAllMatching(false);
