@@ -13,6 +13,7 @@ import { wmsServices } from './services/tasks.ts';
 
 export const wmsModule = defineModule({
   name: 'wms',
+  label: { 'zh-CN': '仓储', en: 'Warehouse' },
   entities: wmsEntities,
   registerActions: registerWmsActions,
   objects: [...wmsServices, runWavePlanRule, moveTaskRule],
