@@ -115,6 +115,8 @@ export async function receiveAsn(
   const hold = asn.quality_hold === true && input.q.gt(0);
   const quarantine = input.d.gt(0) || hold ? await quarantineBin(s, asn.warehouse as string) : undefined;
   if (hold && !quarantine) throw bad('quality_hold', 'the warehouse has no quarantine bin');
+  if (input.crossDock === true && (hold || serial))
+    throw bad('crossDock', hold ? 'the ASN is on quality hold' : 'serial-tracked units are put away');
   const accepted = hold ? quarantine! : (asn.receiving_location as string);
   // Damaged serials are created only when they go into stock (a quarantine bin).
   const captured = await captureSerials(s, {
@@ -182,8 +184,6 @@ export async function receiveAsn(
     sql`UPDATE ${t(s, 'asn_line')} SET received_qty = ${received.toFixed()}::numeric, damaged_qty = ${damaged.toFixed()}::numeric,
           updated_at = now() WHERE id = ${line.id}::uuid`,
   );
-  if (input.crossDock === true && (hold || serial))
-    throw bad('crossDock', hold ? 'the ASN is on quality hold' : 'serial-tracked units are put away');
   const crossed =
     input.crossDock === true && input.q.gt(0)
       ? await crossDockReceipt(s, {
