@@ -218,6 +218,12 @@ test('a transfer in transit received by scan at the other warehouse', async () =
   await shot('receive-transfer');
   const line = (await server.call('GET', `/api/v1/transfer_order/${transfer.id}`)).body.data.lines[0];
   assert.deepEqual([Number(line.received_qty), Number(line.in_transit_qty)], [3, 2]);
+  // The two still on the road, on the stock screen.
+  await go('/ops/stock');
+  await page.getByRole('tab', { name: '在途' }).click();
+  await page.getByRole('cell', { name: transfer.number }).waitFor();
+  assert.equal(await page.getByTestId('in-transit-qty').textContent(), '2');
+  await shot('stock-in-transit');
 });
 
 test('cross-docking offered when an order waits for the scanned item', async () => {

@@ -2,15 +2,17 @@
 /**
  * Stock on desktop and phone: the balance per item, location and lot as of a date with filters and
  * totals; the movement history of an item, lot or serial; the location tree of each warehouse built
- * from the locations' parent links.
+ * from the locations' parent links; with the warehouse module, the transfers still in transit.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Button, Input, Select, Space, Table, Tabs, Tree, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDecimal } from '../fields/decimal.ts';
+import { useEntity } from '../shell/navigation-context.ts';
 import { type BalanceRow, movements, opsKeys, stockBalance, useRecords, useTitles } from './api.ts';
 import './i18n.ts';
+import { InTransit } from './InTransit.tsx';
 import { locationTree } from './location-tree.ts';
 import { plainQuantity, sumMinus } from './scan-codes.ts';
 
@@ -43,6 +45,7 @@ function TitleSelect(props: {
 
 export default function StockPage() {
   const { t } = useTranslation('ops');
+  const canSeeTransfers = Boolean(useEntity('transfer_order'));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Title level={4}>{t('stock.title')}</Typography.Title>
@@ -52,6 +55,9 @@ export default function StockPage() {
           { key: 'balance', label: t('stock.balance'), children: <Balance /> },
           { key: 'movements', label: t('stock.movements'), children: <Movements /> },
           { key: 'tree', label: t('stock.tree'), children: <LocationTree /> },
+          ...(canSeeTransfers
+            ? [{ key: 'transit', label: t('stock.inTransit'), children: <InTransit /> }]
+            : []),
         ]}
       />
     </Space>

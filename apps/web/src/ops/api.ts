@@ -84,6 +84,26 @@ export const crossDockDemand = (asn: string, code: string) =>
     (p) => p.items,
   );
 
+export type InTransitRow = {
+  transferOrder: string;
+  number: string;
+  fromWarehouse: string;
+  toWarehouse: string;
+  item: string;
+  lot: string | null;
+  quantity: string;
+  shippedAt: string | null;
+  expectedDate: string | null;
+};
+
+/** Lines of shipped transfers still on the road. */
+export function useInTransit() {
+  return useQuery({
+    queryKey: ['ops', 'in-transit'],
+    queryFn: () => api<Page<InTransitRow>>('/api/v1/wms/in-transit').then((p) => p.items),
+  });
+}
+
 /** Scanning a kanban card raises its refill signal. */
 export const raiseKanban = (code: string) =>
   api<RecordData>('/api/v1/wms/kanban/scan', { method: 'POST', body: { code } });

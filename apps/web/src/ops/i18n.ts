@@ -125,6 +125,11 @@ export const opsZhCN = {
     source: '来源',
     pickItem: '选择物料查看流水',
     serial: '序列号',
+    inTransit: '在途',
+    transfer: '调拨单',
+    from: '调出',
+    to: '调入',
+    expected: '预计到达',
   },
 };
 
@@ -249,6 +254,11 @@ export const opsEn: OpsDictionary = {
     source: 'Source',
     pickItem: 'Choose an item to see its movements',
     serial: 'Serial',
+    inTransit: 'In transit',
+    transfer: 'Transfer',
+    from: 'From',
+    to: 'To',
+    expected: 'Expected',
   },
 };
 
