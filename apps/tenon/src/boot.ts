@@ -116,7 +116,7 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
       auth,
       hardening: system.config.hardening,
     },
-    { logLevel: system.config.logLevel, routes: moduleRoutes },
+    { logLevel: system.config.logLevel, routes: moduleRoutes, modules },
   );
   // Other instances may change definitions: drop what this one cached when they do.
   const stopWatching = await watchDefinitionChanges(system.db, system);

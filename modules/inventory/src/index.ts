@@ -36,6 +36,7 @@ export const inventoryEntities = [
 
 export const inventoryModule = defineModule({
   name: 'inventory',
+  label: { 'zh-CN': '库存', en: 'Inventory' },
   entities: inventoryEntities,
   migrations: inventoryMigrations,
   registerActions(registry) {

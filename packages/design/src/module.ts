@@ -13,6 +13,8 @@ import { saveObject } from './services/save-object.service.ts';
  */
 export type ModuleDefinition = {
   name: string;
+  /** How the console names the module (its entities' menu group), in zh-CN and English. */
+  label?: { 'zh-CN': string; en: string };
   entities: unknown[];
   registerActions?(registry: ActionRegistry): void;
   /** Tables the module owns outside the metamodel, created in every tenant schema before its entities. */

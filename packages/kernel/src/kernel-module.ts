@@ -22,6 +22,7 @@ export const kernelMigrations: MigrationSet = {
 
 export const kernelModule = defineModule({
   name: 'kernel',
+  label: { 'zh-CN': '资源管理', en: 'Resources' },
   entities: [resourceEntity],
   migrations: kernelMigrations,
   objectKinds: [serviceKind, resourceTypeKind, ruleKind],

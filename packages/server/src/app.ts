@@ -43,7 +43,15 @@ import { webhookRoutes } from './routes/webhooks.routes.ts';
  */
 export type ModuleRoutes = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
 
-export type AppOptions = { logLevel?: string; routes?: readonly ModuleRoutes[] };
+/** An installed module as the console shows it: its entities are grouped under its label. */
+export type ModuleInfo = { name: string; label?: { 'zh-CN': string; en: string } };
+
+export type AppOptions = {
+  logLevel?: string;
+  routes?: readonly ModuleRoutes[];
+  /** The installed modules, in menu order. */
+  modules?: readonly ModuleInfo[];
+};
 
 // The console's per-user tables (saved views, preferences) exist in every tenant wherever the server runs.
 registerMigrations(consoleUserMigrations);
@@ -84,7 +92,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   securityRoutes(app, deps);
   metaRoutes(app, deps);
   metaObjectRoutes(app, deps);
-  navigationRoutes(app, deps);
+  navigationRoutes(app, deps, options.modules ?? []);
   fileRoutes(app, deps);
   auditRoutes(app, deps);
   transferRoutes(app, deps);

@@ -121,7 +121,7 @@ export async function createTestServer(
     auth: new Authenticator(identity),
     hardening: { ...TEST_HARDENING, ...options.hardening },
   };
-  const app = await buildApp(deps, { logLevel: 'warn', routes: options.routes ?? [] });
+  const app = await buildApp(deps, { logLevel: 'warn', routes: options.routes ?? [], modules });
 
   const request = async (
     token: string | null,

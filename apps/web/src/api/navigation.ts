@@ -1,7 +1,7 @@
 /** The signed-in user's navigation (readable entities, permissions): one query, shared by every screen. */
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { EntityDef } from './types.ts';
+import type { EntityDef, Label } from './types.ts';
 
 export type EntityPermissions = {
   create: boolean;
@@ -18,6 +18,8 @@ export type Navigation = {
   canDesign: boolean;
   /** May read processes: the task inbox and the resource schedule. */
   canWork: boolean;
+  /** Installed modules in menu order; an entity whose `source` is `module:<name>` belongs to one. */
+  modules?: { name: string; label: Label | null }[];
   entities: NavEntity[];
 };
 

@@ -13,6 +13,7 @@ import { labelOf } from '../api/types.ts';
 import { opsMenu } from '../ops/menu.ts';
 import { FieldServicesProvider } from './FieldServicesProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { entityGroups } from './menu-groups.ts';
 import { NavigationContext } from './navigation-context.ts';
 import { useThemeMode } from './theme.ts';
 
@@ -47,13 +48,11 @@ export function menuItems(
             : [{ key: `${item.path ?? '/'}#${i}.${j}`, label: labelOf(item.label, lang, item.path ?? '') }],
         ),
       }))
-    : [
-        {
-          key: 'data',
-          label: t('shell.data'),
-          children: nav.entities.filter((e) => !e.childOf).flatMap((e) => entityItem(e.name)),
-        },
-      ];
+    : entityGroups(nav, lang, t('shell.data')).map((g) => ({
+        key: g.key,
+        label: g.label,
+        children: g.entities.flatMap((e) => entityItem(e.name)),
+      }));
   return [
     { key: '/', label: t('shell.home') },
     ...(nav.canWork
@@ -146,7 +145,13 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
             {menu}
           </Drawer>
         ) : (
-          <Layout.Sider theme={mode} width={220} collapsible>
+          <Layout.Sider
+            theme={mode}
+            width={220}
+            collapsible
+            // The menu scrolls by itself and stays in view while a long page scrolls.
+            style={{ position: 'sticky', top: 0, height: '100vh', overflowY: 'auto' }}
+          >
             <Typography.Title level={5} style={{ padding: '16px 16px 0' }}>
               {t('app.name')}
             </Typography.Title>

@@ -45,6 +45,11 @@ describe('navigation', () => {
     assert.equal(nav.canWork, true);
     const names = nav.entities.map((e: JsonBody) => e.name);
     for (const n of ['customer', 'payroll', 'resource']) assert.ok(names.includes(n), n);
+    // Installed modules with their labels; a module's entities name it as their source (menu groups).
+    assert.deepEqual(nav.modules, [{ name: 'kernel', label: { 'zh-CN': '资源管理', en: 'Resources' } }]);
+    const source = (n: string) => nav.entities.find((e: JsonBody) => e.name === n).source;
+    assert.equal(source('resource'), 'module:kernel');
+    assert.ok(!String(source('customer')).startsWith('module:'));
   });
 
   it('gives a clerk only what the role reads, without hidden fields, and no designer or task screens', async () => {

@@ -5,12 +5,17 @@
  */
 import { resolveEntity } from '@tenon/design';
 import type { FastifyInstance } from 'fastify';
+import type { ModuleInfo } from '../app.ts';
 import { authOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
 
 const ACTIONS = ['create', 'update', 'delete', 'export', 'import'] as const;
 
-export function navigationRoutes(app: FastifyInstance, deps: ServerDeps): void {
+export function navigationRoutes(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  modules: readonly ModuleInfo[],
+): void {
   app.get('/api/v1/navigation', async (request, reply) => {
     const auth = authOf(request);
     const metamodel = await deps.metamodels.forTenant(tenantOf(request));
@@ -39,6 +44,8 @@ export function navigationRoutes(app: FastifyInstance, deps: ServerDeps): void {
       canDesign: auth.policy.decide('$meta', 'update').allowed,
       // The task inbox and the resource schedule read processes.
       canWork: auth.policy.decide('$process', 'read').allowed,
+      // An entity's `source` is `module:<name>` when a module owns it: the menu groups it under that label.
+      modules: modules.map((m) => ({ name: m.name, label: m.label ?? null })),
       entities,
     });
   });
