@@ -3,7 +3,7 @@
  * spread with `unnest` (a handful of parameters whatever the batch size). Locking upserts take their
  * rows in array order, so callers pass keys sorted (the one lock order of every writer).
  */
-import { type Executor, sql } from '@tenon/db';
+import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import { NIL } from '../migrations.ts';
 import { dec, type LedgerRow, orNil } from './stock.repository.ts';
 
@@ -295,6 +295,8 @@ export async function appendPosting(
 export function revaluationUpsert(
   schema: string,
   rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
+  /** A further condition (a statement that enqueues only when its earlier parts wrote). */
+  gate: RawBuilder<unknown> = sql`true`,
 ) {
   return sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
     SELECT v.id, v.item_id, v.company_id, v.from_date
@@ -302,6 +304,7 @@ export function revaluationUpsert(
       ${rows.map((r) => r.companyId)}::uuid[], ${rows.map((r) => r.fromDate)}::date[]) AS v(id, item_id, company_id, from_date)
     WHERE EXISTS (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
                   AND l.company_id = v.company_id AND l.posting_date > v.from_date)
+      AND ${gate}
     ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
       from_date = least(j.from_date, excluded.from_date),
       cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,

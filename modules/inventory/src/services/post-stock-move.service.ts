@@ -8,6 +8,7 @@ import { type Database, type Executor, sql } from '@tenon/db';
 import { toBaseUnit } from '../domain/convert-uom.ts';
 import { type MoveLineInput, type MoveType, planMove } from '../domain/plan-move.ts';
 import { InventoryErrors } from '../errors.ts';
+import { rememberFacts } from '../repositories/facts-cache.ts';
 import {
   checkTracking,
   type ItemRow,
@@ -19,6 +20,7 @@ import { claimWithFacts } from '../repositories/posting.repository.ts';
 import { lockStock } from '../repositories/stock.repository.ts';
 import type { ValuedDelta } from './apply-deltas.ts';
 import { writePosting } from './apply-posting.ts';
+import { postReceiptAtOnce } from './post-receipt-at-once.ts';
 import { consumeReservation } from './reservation-helpers.ts';
 import { DEFAULT_CHUNK, revalueChunkIn, runRevaluations } from './revalue-stock.service.ts';
 
@@ -119,11 +121,13 @@ export async function postStockMoveIn(
     }
     return { moveId: prior.move_id, replayed: true };
   }
-  const { warehouse, items, locations } = parsePostingFacts(claim.rows, {
+  const facts = parsePostingFacts(claim.rows, {
     warehouse: input.warehouse,
     items: input.lines.map((l) => l.item),
     locations: locationIds,
   });
+  rememberFacts(schema, facts);
+  const { warehouse, items, locations } = facts;
   input = await inBaseUnits(tx, schema, input, items);
   const lines: MoveLineInput[] = input.lines.map((l, i) => ({
     lineNo: i + 1,
@@ -275,7 +279,11 @@ export async function postStockMove(
   schema: string,
   input: PostMoveInput,
 ): Promise<PostMoveResult> {
-  const result = await db.transaction((tx) => postStockMoveIn(tx, schema, input));
+  // A receipt of untracked items with their costs: one statement when this process knows its
+  // master data (decision 0018); its revaluation, if back-dated, runs wholly after the commit.
+  const result =
+    (await postReceiptAtOnce(db, schema, input)) ??
+    (await db.transaction((tx) => postStockMoveIn(tx, schema, input)));
   // A long revaluation goes on after the commit in larger chunks (each chunk saves and reloads the
   // replay state, so fewer chunks cost less; resumable if stopped). Decision 0017.
   if (result.revaluations && input.inlineRevaluation !== 0)
