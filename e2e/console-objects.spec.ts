@@ -156,3 +156,32 @@ test('a designed menu replaces the generated data group', async () => {
   await page.waitForURL(/\/data\/patient$/);
   await shot('objects-04-menu');
 });
+
+test('list defaults from the designer decide how the list opens', async () => {
+  for (const [full_name, age] of [
+    ['钱七', 30],
+    ['孙八', 52],
+  ] as const)
+    assert.equal((await server.call('POST', '/api/v1/patient', { full_name, age })).status, 201);
+  await page.goto(`${base}/designer/objects/list`);
+  await page.locator('#object-entity').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="患者"]').click();
+  const json = page.locator('#object-json');
+  await json.getByText('full_name').waitFor();
+  const start = JSON.parse(await json.inputValue());
+  assert.deepEqual(start.columns, ['full_name', 'age', 'phone']);
+  await json.fill(JSON.stringify({ ...start, columns: ['full_name', 'age'], sort: ['-age'], pageSize: 20 }));
+  await page.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.waitForURL(/\/designer\/objects\/list\/patient$/);
+
+  await page.goto(`${base}/data/patient`);
+  await page.locator('.ant-table-row', { hasText: '孙八' }).waitFor();
+  const headers = await page.locator('.ant-table-thead th').allInnerTexts();
+  assert.ok(headers.some((h) => h.includes('年龄')));
+  assert.ok(!headers.some((h) => h.includes('电话')), headers.join('|'));
+  // Sorted by age, descending: the older patient first.
+  const rows = await page.locator('.ant-table-row').allTextContents();
+  const at = (name: string) => rows.findIndex((r) => r.includes(name));
+  assert.ok(at('孙八') >= 0 && at('孙八') < at('钱七'), rows.join('|'));
+  await shot('objects-05-list-defaults');
+});

@@ -18,6 +18,7 @@ import { docsRoutes } from './routes/docs.routes.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { formLayoutRoutes } from './routes/form-layouts.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { listDefaultsRoutes } from './routes/list-defaults.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
 import { mePreferenceRoutes } from './routes/me-preferences.routes.ts';
 import { meViewRoutes } from './routes/me-views.routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   taskRoutes(app, deps);
   taskDetailRoutes(app, deps);
   formLayoutRoutes(app, deps);
+  listDefaultsRoutes(app, deps);
   menuRoutes(app, deps);
   liveRoutes(app, deps);
   meViewRoutes(app, deps);

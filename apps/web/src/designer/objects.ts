@@ -7,8 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, api, type FieldError } from '../api/client.ts';
 import type { Label } from '../api/types.ts';
 
-export type ObjectKind = 'service' | 'rule' | 'resource_type' | 'form' | 'menu';
-export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type', 'form', 'menu'];
+export type ObjectKind = 'service' | 'rule' | 'resource_type' | 'form' | 'list' | 'menu';
+export const OBJECT_KINDS: ObjectKind[] = ['service', 'rule', 'resource_type', 'form', 'list', 'menu'];
 
 export type Definition = { name?: string; label?: Label; condition?: string } & Record<string, unknown>;
 export type StoredObject = { kind: string; name: string; definition: Definition; version: number };
@@ -48,6 +48,7 @@ export function templateOf(kind: ObjectKind): Definition {
     };
   }
   if (kind === 'form') return { entity: '', style: 'sections', columns: 2, sections: [] };
+  if (kind === 'list') return { entity: '', sort: ['-created_at'], pageSize: 50 };
   return { label, durationMinutes: 30, priority: 50, form: [] };
 }
 
@@ -66,6 +67,19 @@ export function layoutFor(entity: {
         fields: entity.fields.filter((f) => !f.hidden).map((f) => f.name),
       },
     ],
+  };
+}
+
+/** List defaults' starting point for an entity: its shown fields as columns, newest first. */
+export function listDefaultsFor(entity: {
+  name: string;
+  fields: { name: string; kind: string; hidden?: boolean }[];
+}): Definition {
+  return {
+    entity: entity.name,
+    columns: entity.fields.filter((f) => !f.hidden && f.kind !== 'children').map((f) => f.name),
+    sort: ['-created_at'],
+    pageSize: 50,
   };
 }
 

@@ -153,8 +153,16 @@ export const zhCN = {
   },
   objects: {
     title: '服务、规则与资源类型',
-    kinds: { service: '服务', rule: '规则', resource_type: '资源类型', form: '表单布局', menu: '菜单' },
+    kinds: {
+      service: '服务',
+      rule: '规则',
+      resource_type: '资源类型',
+      form: '表单布局',
+      list: '列表默认',
+      menu: '菜单',
+    },
     formEntity: '实体（生成初始布局）',
+    listEntity: '实体（生成列表默认）',
     new: '新建',
     condition: '条件（CEL）',
     checking: '正在检查…',

@@ -34,6 +34,7 @@ import {
   deleteObject,
   errorsAt,
   layoutFor,
+  listDefaultsFor,
   OBJECT_KINDS,
   type ObjectKind,
   objectKeys,
@@ -182,9 +183,19 @@ function ObjectEditor({ kind, existing }: { kind: ObjectKind; existing: StoredOb
           </Form.Item>
         </Col>
       </Row>
-      {kind === 'form' && !existing && (
-        <Form.Item label={t('objects.formEntity')} htmlFor="object-entity">
-          <EntityPicker onPick={(entity) => update({ ...layoutFor(entity), label: definition.label })} />
+      {(kind === 'form' || kind === 'list') && !existing && (
+        <Form.Item
+          label={t(kind === 'form' ? 'objects.formEntity' : 'objects.listEntity')}
+          htmlFor="object-entity"
+        >
+          <EntityPicker
+            onPick={(entity) =>
+              update({
+                ...(kind === 'form' ? layoutFor(entity) : listDefaultsFor(entity)),
+                label: definition.label,
+              })
+            }
+          />
         </Form.Item>
       )}
       {kind === 'rule' && (
@@ -256,7 +267,7 @@ function ObjectEditor({ kind, existing }: { kind: ObjectKind; existing: StoredOb
 function EntityPicker({
   onPick,
 }: {
-  onPick: (entity: { name: string; fields: { name: string }[] }) => void;
+  onPick: (entity: { name: string; fields: { name: string; kind: string; hidden?: boolean }[] }) => void;
 }) {
   const { i18n } = useTranslation();
   const nav = useNav();

@@ -21,6 +21,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { baseViewState, useListDefaults } from '../api/list-defaults.ts';
 import {
   conditionsToFilter,
   filterToConditions,
@@ -64,6 +65,7 @@ function EntityList() {
   const [selected, setSelected] = useState<string[]>([]);
   const [allMatching, setAllMatching] = useState(false);
   const views = useViews(name ?? '');
+  const listDefaults = useListDefaults(name ?? '');
   const fields = useMemo(
     () => (entity?.fields ?? []).filter((f) => !f.hidden && f.kind !== 'children'),
     [entity],
@@ -78,8 +80,8 @@ function EntityList() {
     setAllMatching(false);
   };
   const applyView = (view: SavedView | null) => {
-    // No view: the list as it first opens (no filter or sort, every column).
-    const next = view?.state ?? { filter: null, sort: [], columns: [], pageSize: 50 };
+    // No view: the list as it first opens (the designer's list defaults, else every column unsorted).
+    const next = view?.state ?? baseViewState(listDefaults.data);
     setViewId(view?.id ?? null);
     clearSelection();
     const restored = filterToConditions(next.filter);
@@ -95,10 +97,11 @@ function EntityList() {
   useEffect(() => {
     // Views that cannot be read (an error) leave the list as it is rather than never loading it.
     if (defaultDone || !entity || (!views.data && !views.isError)) return;
+    if (listDefaults.data === undefined && !listDefaults.isError) return;
     setDefaultDone(true);
     const preferred = views.data?.find((v) => v.isDefault);
-    if (preferred) applyView(preferred);
-  }, [views.data, views.isError, entity, defaultDone]);
+    if (preferred || listDefaults.data) applyView(preferred ?? null);
+  }, [views.data, views.isError, listDefaults.data, listDefaults.isError, entity, defaultDone]);
   const list = useInfiniteQuery({
     queryKey: recordKeys.list(name ?? '', query),
     queryFn: ({ pageParam }) => listRecords(name ?? '', query, pageParam),

@@ -70,7 +70,7 @@ export function menuItems(
             label: t('shell.designer'),
             children: [
               { key: '/designer', label: t('shell.entities') },
-              ...(['service', 'rule', 'resource_type', 'form', 'menu'] as const).map((k) => ({
+              ...(['service', 'rule', 'resource_type', 'form', 'list', 'menu'] as const).map((k) => ({
                 key: `/designer/objects/${k}`,
                 label: t(`objects.kinds.${k}`),
               })),

@@ -16,17 +16,12 @@ import { defineModule, loadObjects, MetaErrors, type ObjectKind } from '@tenon/d
 import type { FastifyInstance } from 'fastify';
 import { authOf, metamodelOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
+import { listDefaultsKind } from './list-defaults.routes.ts';
 import { menuKind } from './menus.routes.ts';
+import { isLabel, isObj } from './object-checks.ts';
 
 const KEYS = new Set(['name', 'entity', 'label', 'style', 'columns', 'sections']);
 const SECTION_KEYS = new Set(['label', 'columns', 'fields']);
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isLabel = (v: unknown) =>
-  isObj(v) &&
-  Object.keys(v).every((k) => k === 'zh-CN' || k === 'en') &&
-  Object.values(v).every((s) => typeof s === 'string') &&
-  Object.values(v).some((s) => (s as string).trim() !== '');
 const isColumns = (v: unknown) =>
   v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4);
 
@@ -83,11 +78,14 @@ export const formLayoutKind: ObjectKind = {
   },
 };
 
-/** The console's design-object kinds (form layouts, menus), installed like a module by the composition root. */
+/**
+ * The console's design-object kinds (form layouts, list defaults, menus), installed like a module by the
+ * composition root.
+ */
 export const consoleModule = defineModule({
   name: 'console',
   entities: [],
-  objectKinds: [formLayoutKind, menuKind],
+  objectKinds: [formLayoutKind, listDefaultsKind, menuKind],
 });
 
 export function formLayoutRoutes(app: FastifyInstance, deps: ServerDeps): void {

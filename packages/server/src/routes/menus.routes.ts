@@ -13,16 +13,10 @@ import { loadObjects, type ObjectKind } from '@tenon/design';
 import type { FastifyInstance } from 'fastify';
 import { authOf, type ServerDeps, tenantOf } from '../context.ts';
 import { send } from '../envelope.ts';
+import { isLabel, isObj } from './object-checks.ts';
 
-type Obj = Record<string, unknown>;
 type Item = { entity?: string; path?: string; label?: unknown };
 type Group = { label: unknown; items: Item[] };
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isLabel = (v: unknown) =>
-  isObj(v) &&
-  Object.keys(v).every((k) => k === 'zh-CN' || k === 'en') &&
-  Object.values(v).every((s) => typeof s === 'string') &&
-  Object.values(v).some((s) => (s as string).trim() !== '');
 /** Console screens a menu item may point at (records are reached through `entity`). */
 const PATH = /^\/(tasks|schedule|designer|ops)(\/[a-z0-9_/-]*)?$|^\/$/;
 
