@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Decimal } from '@tenon/core';
 import { checkInventory, postStockMove, reserveStock } from '../index.ts';
 import { type Fixture, inventoryFixture } from './harness.ts';
 
@@ -114,6 +115,42 @@ describe('reservations', () => {
       today: '2026-01-05',
     });
     assert.deepEqual([partial.reserved, partial.backorder], ['0.5', '0.5']);
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
+
+  it('combined reservations of mixed sizes reserve exactly what is there, never more', async () => {
+    const item = await f.item();
+    await receive(item, '10');
+    // 64 concurrent requests of 3 and 1 units for 10 units: whatever is combined, the 1-unit
+    // requests left out while something is left are decided by the full path.
+    const outcomes = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        reserveStock(f.s.db, f.schema, {
+          item,
+          warehouse: f.warehouse,
+          quantity: i % 2 === 0 ? '3' : '1',
+          sourceType: 'so',
+          sourceId: `SO-MIX-${i}`,
+          today: '2026-01-05',
+        }).then(
+          (r) => new Decimal(r.reserved),
+          (err) => {
+            assert.equal(err.code, 'INVENTORY_INSUFFICIENT_AVAILABLE');
+            return new Decimal(0);
+          },
+        ),
+      ),
+    );
+    const granted = outcomes.reduce((a, b) => a.plus(b), new Decimal(0));
+    assert.equal(granted.toFixed(), '10');
+    const { rows } = await f.s.db.query<{ reserved: string; active: string }>(
+      `SELECT s.reserved::text AS reserved, (SELECT sum(quantity)::text FROM "${f.schema}".inv_reservation r
+         WHERE r.item_id = s.item_id AND r.status = 'active') AS active
+       FROM "${f.schema}".inv_stock s WHERE s.item_id = $1`,
+      [item],
+    );
+    assert.equal(rows[0]!.reserved, '10.000000000');
+    assert.equal(rows[0]!.active, '10.000000000');
     assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
   });
 

@@ -17,6 +17,7 @@ import { NIL } from '../migrations.ts';
 import { loadItems } from '../repositories/master-data.repository.ts';
 import { runPrepared } from '../repositories/prepared.ts';
 import { dec, lockStock, orNil } from '../repositories/stock.repository.ts';
+import { reserveCombined } from './reserve-combined.ts';
 
 export type ReserveInput = {
   item: string;
@@ -221,8 +222,7 @@ export async function reserveStock(
   input: ReserveInput,
 ): Promise<ReserveResult> {
   const quantity = checkInput(input);
-  return (
-    (await reserveAtOnce(db, schema, input, quantity)) ??
-    db.transaction((tx) => reserveFully(tx, schema, input, quantity))
-  );
+  // Untracked: the process's concurrent reservations of the item are combined (decision 0019).
+  const combined = input.lot || input.serial ? null : await reserveCombined(db, schema, input, quantity);
+  return combined ?? db.transaction((tx) => reserveFully(tx, schema, input, quantity));
 }
