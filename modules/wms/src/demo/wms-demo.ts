@@ -2,7 +2,8 @@
  * Warehouse demo data, for `tenon demo` (call after the inventory demo, with a system context):
  * a warehouse of three aisles with coordinates, a receiving dock and a quarantine bin, three
  * suppliers with items, stock received and put away through the ASN flow, three reserved delivery
- * orders of one carrier ready to wave, a Milk-Run route over the three suppliers, and VMI agreements.
+ * orders of one carrier ready to wave, a Milk-Run route over the three suppliers, VMI agreements (the
+ * first on consignment) and a kanban card per supplier.
  * Returns the ids a walkthrough needs. Idempotent: does nothing when supplier `SUP-HD` exists.
  */
 import { type Database, sql } from '@tenon/db';
@@ -145,6 +146,15 @@ export async function loadWmsDemo(db: Database, ctx: RecordContext): Promise<Wms
         min_qty: '150',
         max_qty: '400',
         consignment: i === 0,
+        ...(i === 0 ? { agreed_price: '1.80' } : {}),
+      });
+      // A kanban card per supplier: scanning it asks for a refill on the next Milk-Run.
+      await make('kanban_card', {
+        code: `KB-${i + 1}`,
+        supplier,
+        item: items[i],
+        warehouse,
+        quantity: '50',
       });
     }
     return { warehouse, orders, route, suppliers };
