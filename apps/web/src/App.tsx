@@ -26,6 +26,7 @@ const OpsPutaway = lazy(() => import('./ops/PutawayPage.tsx'));
 const OpsStock = lazy(() => import('./ops/StockPage.tsx'));
 const OpsPack = lazy(() => import('./ops/PackPage.tsx'));
 const OpsKanban = lazy(() => import('./ops/KanbanPage.tsx'));
+const OpsTransfer = lazy(() => import('./ops/TransferShipPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -73,6 +74,7 @@ export function App() {
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
                       <Route path="/ops/kanban" element={<OpsKanban />} />
+                      <Route path="/ops/transfer" element={<OpsTransfer />} />
                       <Route path="/ops/receive" element={<OpsReceive />} />
                       <Route path="/ops/putaway" element={<OpsPutaway />} />
                       <Route path="/ops/stock" element={<OpsStock />} />

@@ -105,6 +105,13 @@ export const opsZhCN = {
     deliveryNote: '送货单 PDF',
     left: '待装 {{qty}}',
   },
+  transfer: {
+    choose: '选择待发运的调拨单',
+    scanBin: '请扫描调出库位',
+    scanItem: '请扫描物料',
+    ship: '发运（转入在途）',
+    shipped: '已发运，货物在途',
+  },
   kanban: {
     title: '看板补货',
     scanCard: '请扫描看板卡',
@@ -233,6 +240,13 @@ export const opsEn: OpsDictionary = {
     packingList: 'Packing list PDF',
     deliveryNote: 'Delivery note PDF',
     left: '{{qty}} to pack',
+  },
+  transfer: {
+    choose: 'Choose a transfer to ship',
+    scanBin: 'Scan the bin it leaves',
+    scanItem: 'Scan the item',
+    ship: 'Ship (into transit)',
+    shipped: 'Shipped: the goods are in transit',
   },
   kanban: {
     title: 'Kanban',
