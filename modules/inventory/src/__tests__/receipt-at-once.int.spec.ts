@@ -43,6 +43,15 @@ describe('one-statement receipt', () => {
     assert.deepEqual([again.moveId, again.replayed], [second.moveId, true]);
     assert.equal(await count('inv_ledger', item), 2);
     assert.equal(await count('inv_layer', item), 2);
+    // Bad input is refused as by the full path, before any statement.
+    const bad = await postStockMove(f.s.db, f.schema, {
+      idempotencyKey: 'once-bad',
+      moveType: 'receipt',
+      warehouse: f.warehouse,
+      postingDate: '1 March',
+      lines: [{ item, toLocation: f.bins[0]!, quantity: '4', unitCost: '2.5' }],
+    }).catch((err) => err);
+    assert.deepEqual([bad.code, bad.status], ['INVENTORY_BAD_INPUT', 400]);
     const { rows } = await f.s.db.query<{ on_hand: string; value: string }>(
       `SELECT s.on_hand::text AS on_hand, v.value::text AS value FROM "${f.schema}".inv_stock s
        JOIN "${f.schema}".inv_valuation v ON v.item_id = s.item_id WHERE s.item_id = $1`,

@@ -13,7 +13,7 @@ import { NIL } from '../migrations.ts';
 import { revaluationUpsert } from '../repositories/bulk-stock.repository.ts';
 import { cachedFacts, forgetFacts } from '../repositories/facts-cache.ts';
 import { runPrepared } from '../repositories/prepared.ts';
-import type { PostMoveInput, PostMoveResult } from './post-stock-move.service.ts';
+import { checkIds, type PostMoveInput, type PostMoveResult } from './post-stock-move.service.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
 const byKey = <T>(rows: [string, T][]) => rows.sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
@@ -29,6 +29,7 @@ type Line = {
 
 /** The lines when the one-statement receipt applies to this input, else null. */
 function plan(schema: string, input: PostMoveInput) {
+  checkIds(input);
   if (input.moveType !== 'receipt' || input.inlineRevaluation !== undefined || input.lines.length === 0)
     return null;
   const facts = cachedFacts(schema);
