@@ -26,6 +26,7 @@ const OpsPutaway = lazy(() => import('./ops/PutawayPage.tsx'));
 const OpsStock = lazy(() => import('./ops/StockPage.tsx'));
 const OpsPack = lazy(() => import('./ops/PackPage.tsx'));
 const OpsKanban = lazy(() => import('./ops/KanbanPage.tsx'));
+const OpsPortal = lazy(() => import('./ops/PortalPage.tsx'));
 const OpsTransfer = lazy(() => import('./ops/TransferShipPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -74,6 +75,7 @@ export function App() {
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
                       <Route path="/ops/kanban" element={<OpsKanban />} />
+                      <Route path="/ops/portal" element={<OpsPortal />} />
                       <Route path="/ops/transfer" element={<OpsTransfer />} />
                       <Route path="/ops/receive" element={<OpsReceive />} />
                       <Route path="/ops/putaway" element={<OpsPutaway />} />

@@ -115,8 +115,8 @@ export const movements = (params: string) =>
   api<Page<MovementRow>>(`/api/v1/inventory/movements?${params}`).then((p) => p.items);
 
 /** id -> "code name" of the records of an entity, for reports that answer ids. */
-export function useTitles(entity: string, sortBy = 'code'): Map<string, string> {
-  const q = useRecords(entity, `sort=${sortBy}`);
+export function useTitles(entity: string, sortBy = 'code', enabled = true): Map<string, string> {
+  const q = useRecords(entity, `sort=${sortBy}`, enabled);
   const map = new Map<string, string>();
   for (const r of q.data ?? []) {
     const title = [r.code, r.name].filter((x) => typeof x === 'string' && x).join(' ');
@@ -124,3 +124,36 @@ export function useTitles(entity: string, sortBy = 'code'): Map<string, string> 
   }
   return map;
 }
+
+export type VmiPosition = {
+  agreement: string;
+  code: string;
+  item: string;
+  itemCode: string;
+  itemName: string;
+  warehouse: string;
+  min: string;
+  max: string;
+  consignment: boolean;
+  onHand: string;
+  reserved: string;
+  incoming: string;
+  consumed30d: string;
+  dailyAverage: string;
+  forecast14d: string;
+  daysOfCover: string | null;
+  suggested: string;
+};
+
+const supplierQuery = (supplier: string | null) => (supplier ? `?supplier=${supplier}` : '');
+
+/** A supplier's VMI positions: our stock of its items, consumption, forecast and what to send. */
+export const vmiPositions = (supplier: string | null) =>
+  api<Page<VmiPosition>>(`/api/v1/wms/portal/vmi${supplierQuery(supplier)}`).then((p) => p.items);
+
+/** A replenishment ASN of the suggested quantities (all positions, or the agreements named). */
+export const proposeReplenishment = (supplier: string | null, agreements?: string[]) =>
+  api<RecordData>(`/api/v1/wms/portal/replenish${supplierQuery(supplier)}`, {
+    method: 'POST',
+    body: agreements ? { agreements } : {},
+  });

@@ -9,6 +9,7 @@ export const opsMenuZhCN = {
     pack: '装箱发运',
     transfer: '调拨发运',
     kanban: '看板补货',
+    portal: '供应商门户',
     stock: '库存查询',
   },
 };
@@ -23,6 +24,7 @@ export const opsMenuEn: typeof opsMenuZhCN = {
     pack: 'Pack and ship',
     transfer: 'Ship a transfer',
     kanban: 'Kanban',
+    portal: 'Supplier portal',
     stock: 'Stock',
   },
 };

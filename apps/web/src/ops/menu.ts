@@ -8,6 +8,7 @@ const SCREENS = [
   { key: '/ops/pack', label: 'ops:menu.pack', needs: ['delivery_order', 'item'] },
   { key: '/ops/transfer', label: 'ops:menu.transfer', needs: ['transfer_order', 'location', 'item'] },
   { key: '/ops/kanban', label: 'ops:menu.kanban', needs: ['kanban_card', 'kanban_signal'] },
+  { key: '/ops/portal', label: 'ops:menu.portal', needs: ['vmi_agreement'] },
   { key: '/ops/count', label: 'ops:menu.count', needs: ['count_session', 'location', 'item'] },
   { key: '/ops/stock', label: 'ops:menu.stock', needs: ['stock_move', 'item', 'location'] },
 ];
