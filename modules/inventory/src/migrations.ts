@@ -135,5 +135,15 @@ export const inventoryMigrations: MigrationSet = {
             WHERE remaining <> 0`,
       ],
     },
+    {
+      // The balance report groups the ledger by balance key: without these statistics the planner
+      // multiplies the columns' distinct counts, expects far more groups than there are and sorts
+      // (on disk over a large ledger) instead of hashing.
+      id: 'inventory-0004-ledger-key-statistics',
+      statements: (s) => [
+        sql`CREATE STATISTICS ${sql.id(s, 'st_inv_ledger_balance_key')} (ndistinct)
+            ON item_id, warehouse_id, location_id, lot_id, serial_id FROM ${sql.id(s, 'inv_ledger')}`,
+      ],
+    },
   ],
 };

@@ -6,7 +6,7 @@
  * posting-date order; a batch dated before existing entries queues their revaluation.
  */
 import { AppError, Decimal, newId } from '@tenon/core';
-import type { Database, Executor } from '@tenon/db';
+import { type Database, type Executor, sql } from '@tenon/db';
 import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
 import { type BatchValuation, valuationWrites, valueDelta } from '../domain/value-batch.ts';
 import { InventoryErrors } from '../errors.ts';
@@ -41,6 +41,8 @@ export type BulkMove = Omit<PostMoveInput, 'moveId' | 'inlineRevaluation'> & {
 export type BulkResult = { posted: number; replayed: number; batches: number; revaluations: number };
 
 const MAX_BATCH = 5000;
+/** Moves imported in one call after which the ledger's planner statistics are refreshed. */
+const ANALYZE_AFTER = 20_000;
 const isUniqueOrCheck = (err: unknown) => ['23505', '23514'].includes((err as { code?: string })?.code ?? '');
 
 type Valuation = BatchValuation;
@@ -76,6 +78,10 @@ export async function bulkPostMoves(
     result.batches++;
     jobs.push(...r.jobs);
   }
+  // A large import changes the ledger's statistics at once: refresh them now rather than when
+  // autovacuum gets to it, so that reports over the ledger are planned for its real size.
+  if (result.posted >= ANALYZE_AFTER)
+    await db.run(sql`ANALYZE ${sql.id(schema, 'inv_ledger')}, ${sql.id(schema, 'inv_layer')}`);
   const unique = [...new Set(jobs)];
   result.revaluations = unique.length;
   if (unique.length > 0 && input.revalue !== false) await runRevaluations(db, schema, { jobs: unique });
