@@ -1,7 +1,8 @@
 /**
  * The VMI supplier portal on a phone (390 × 844), on the warehouse demo: a `supplier_portal` user of
  * the first supplier sees our stock, consumption and forecast of its own VMI items only, and turns
- * the suggested quantities into a replenishment ASN that arrives as that supplier's, from VMI.
+ * the suggested quantities into a replenishment ASN that arrives as that supplier's, from VMI; then a
+ * clerk plans the next Milk-Run from its route's record page and prints the run's route sheet.
  * Screenshots in e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SUPPLIER_PORTAL_ROLE } from '../modules/wms/src/index.ts';
 import { ARTIFACTS } from './browser.ts';
-import { type OpsSetup, startOpsServer } from './ops-server.ts';
+import { type OpsSetup, signInOnPhone, startOpsServer } from './ops-server.ts';
 
 let ops: OpsSetup;
 
@@ -61,4 +62,26 @@ test('a supplier sees only its own VMI items and proposes a replenishment', asyn
   const asns = (await server.call('GET', '/api/v1/asn?filter[source][eq]=vmi')).body.data.items;
   assert.equal(asns.length, 1);
   assert.equal(asns[0].supplier, demo.suppliers[0]);
+});
+
+test('a Milk-Run planned from its route record prints its route sheet', async () => {
+  const { page, base, demo, server } = ops;
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByLabel('用户名').waitFor();
+  await signInOnPhone(ops);
+  await page.goto(`${base}/data/milk_run_route/${demo.route}`);
+  await page.getByRole('button', { name: '计划下一趟' }).click();
+  await page
+    .locator('.ant-message')
+    .getByText(/计划下一趟/)
+    .waitFor();
+  const runs = (await server.call('GET', '/api/v1/milk_run?sort=-number')).body.data.items;
+  assert.ok(runs.length >= 1);
+  await page.goto(`${base}/data/milk_run/${runs[0].id}`);
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: /路线单/ }).click();
+  const sheet = await popup;
+  assert.match(sheet.url(), /^blob:/);
+  await page.screenshot({ path: join(ARTIFACTS, 'ops-portal-3-route-sheet.png') });
+  await sheet.close();
 });

@@ -87,6 +87,12 @@ export type IndexDef = { fields: string[]; unique?: boolean };
 
 export type ActionDef = { name: string; label: Label; description?: string };
 
+/**
+ * A printable document of a record, served by a module (a packing list, a route sheet): the console
+ * shows it on the record page. `path` is an API path with `{id}` for the record's id.
+ */
+export type DocumentDef = { name: string; label: Label; path: string };
+
 export type EntityDef = {
   name: string;
   label: Label;
@@ -103,6 +109,7 @@ export type EntityDef = {
   /** The field shown when a record is linked (default: the first string field). */
   titleField?: string;
   actions?: ActionDef[];
+  documents?: DocumentDef[];
   /** The module that owns this definition; absent for user-defined entities. */
   module?: string;
 };

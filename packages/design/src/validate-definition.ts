@@ -34,6 +34,7 @@ const ENTITY_KEYS = new Set([
   'indexes',
   'titleField',
   'actions',
+  'documents',
   'module',
 ]);
 const FIELD_KEYS = new Set([
@@ -187,6 +188,7 @@ export function normalizeEntity(input: unknown, ctx: NormalizeContext): EntityDe
   if (input.unique !== undefined) def.unique = input.unique as string[][];
   if (input.indexes !== undefined) def.indexes = input.indexes as EntityDef['indexes'];
   if (input.actions !== undefined) def.actions = input.actions as EntityDef['actions'];
+  if (input.documents !== undefined) def.documents = input.documents as EntityDef['documents'];
 
   const all = [...inherited, ...def.fields];
   for (const [i, f] of def.fields.entries()) checkField(f, `fields.${i}`, { def, all, ctx, errors });
@@ -272,4 +274,31 @@ function checkEntityConstraints(def: EntityDef, all: FieldDef[], errors: FieldEr
         }
       });
   }
+  if (def.documents !== undefined) checkDocuments(def.documents, errors);
+}
+
+/** An API path of this server with the record's id in it, nothing to leave the site or climb out. */
+const DOCUMENT_PATH = /^\/api\/v1\/[a-z0-9_/.{}-]*\{id\}[a-z0-9_/.{}-]*$/;
+
+function checkDocuments(documents: unknown, errors: FieldError[]): void {
+  if (!Array.isArray(documents)) {
+    errors.push({ field: 'documents', code: 'invalid', message: 'documents is a list' });
+    return;
+  }
+  documents.forEach((d, i) => {
+    if (!isObject(d) || typeof d.name !== 'string' || !isIdentifier(d.name))
+      errors.push({
+        field: `documents.${i}.name`,
+        code: 'invalid_identifier',
+        message: 'document names are snake_case',
+      });
+    if (!isObject(d) || typeof d.path !== 'string' || !DOCUMENT_PATH.test(d.path) || d.path.includes('..'))
+      errors.push({
+        field: `documents.${i}.path`,
+        code: 'invalid',
+        message: 'an /api/v1/ path with {id} for the record',
+      });
+    if (!isObject(d) || !isObject(d.label))
+      errors.push({ field: `documents.${i}.label`, code: 'required', message: 'a label in zh-CN and/or en' });
+  });
 }

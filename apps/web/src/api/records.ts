@@ -90,6 +90,14 @@ export const recordHistory = (entity: string, id: string) =>
   api<Page<Record<string, unknown>>>(`/api/v1/${entity}/${id}/history`);
 
 /** Downloads the list as CSV or Excel with the same filters and sort. */
+/** A record's printable document (a PDF a module serves), opened in a new tab. */
+export async function openDocument(path: string, id: string): Promise<void> {
+  const res = await rawApi(path.replace('{id}', encodeURIComponent(id)));
+  const url = URL.createObjectURL(await res.blob());
+  window.open(url, '_blank', 'noopener');
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export async function exportList(entity: string, q: ListQuery, format: 'csv' | 'xlsx'): Promise<void> {
   const params = listParams({ ...q, pageSize: 1 });
   params.delete('pageSize');

@@ -77,6 +77,8 @@ export type EntityDef = {
   fields: FieldDef[];
   /** Declared lifecycle actions (submit, confirm, cancel, ...), run by the entity's module. */
   actions?: { name: string; label: Label }[];
+  /** Printable documents a module serves for a record (`path` has `{id}`). */
+  documents?: { name: string; label: Label; path: string }[];
   version?: number;
   source?: string;
 };

@@ -3,6 +3,7 @@
  * One record: detail and edit (or a new record), with client validation, server field errors at their
  * fields, a conflict dialog on 412, the history timeline and related records.
  */
+import { PrinterOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Modal, Space, Spin } from 'antd';
 import { useEffect, useState } from 'react';
@@ -10,7 +11,14 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, type FieldError } from '../api/client.ts';
 import { meKeys, runRecordAction, usePreferences, useRecordActions } from '../api/me.ts';
-import { createRecord, deleteRecord, getRecord, recordKeys, updateRecord } from '../api/records.ts';
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  openDocument,
+  recordKeys,
+  updateRecord,
+} from '../api/records.ts';
 import { useRecordSchemas } from '../api/schemas.ts';
 import { labelOf, type RecordData } from '../api/types.ts';
 import { titleOf } from '../fields/context.ts';
@@ -180,6 +188,16 @@ function RecordPage() {
                       </Button>
                     );
                   })}
+                {(entity.documents ?? []).map((d) => (
+                  <Button
+                    key={d.name}
+                    className="tenon-document"
+                    icon={<PrinterOutlined />}
+                    onClick={() => void openDocument(d.path, id)}
+                  >
+                    {labelOf(d.label, i18n.language, d.name)}
+                  </Button>
+                ))}
                 {entity.can.update ? (
                   <Button
                     type="primary"

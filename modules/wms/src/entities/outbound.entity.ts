@@ -13,6 +13,18 @@ export const deliveryOrderEntity = {
   label: label('发货单', 'Delivery order'),
   module: 'wms',
   titleField: 'number',
+  documents: [
+    {
+      name: 'packing_list',
+      label: label('装箱单', 'Packing list'),
+      path: '/api/v1/wms/delivery_order/{id}/packing-list.pdf',
+    },
+    {
+      name: 'delivery_note',
+      label: label('送货单', 'Delivery note'),
+      path: '/api/v1/wms/delivery_order/{id}/delivery-note.pdf',
+    },
+  ],
   actions: [
     action('reserve', '预留库存', 'Reserve stock'),
     action('pack', '装箱', 'Pack'),

@@ -40,12 +40,20 @@ export const milkRunEntity = {
   module: 'wms',
   titleField: 'number',
   actions: [action('arrive', '到货', 'Arrive')],
+  documents: [
+    {
+      name: 'route_sheet',
+      label: label('路线单', 'Route sheet'),
+      path: '/api/v1/wms/milk_run/{id}/route-sheet.pdf',
+    },
+  ],
   fields: [
     number('MR-{YYYY}{MM}{DD}-{SEQ:3}'),
     linkTo('route', 'milk_run_route', '路线', 'Route', { required: true }),
     field('departure', 'datetime', '发车', 'Departure', { required: true }),
     field('return_at', 'datetime', '返回', 'Return'),
-    field('plan', 'json', '站点与取货', 'Stops and pickups'),
+    // Read through the route sheet (a document): as raw JSON it helps nobody on the record page.
+    field('plan', 'json', '站点与取货', 'Stops and pickups', { hidden: true }),
     status([
       ['planned', '已计划', 'Planned'],
       ['arrived', '已到货', 'Arrived'],

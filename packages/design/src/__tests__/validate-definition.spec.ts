@@ -204,6 +204,37 @@ const entityCases: [
     'actions.0.name',
     'invalid_identifier',
   ],
+  [
+    'document with a bad name',
+    { documents: [{ name: 'Print!', label: label('Print'), path: '/api/v1/x/{id}/a.pdf' }] },
+    'documents.0.name',
+    'invalid_identifier',
+  ],
+  [
+    'document leaving the API',
+    { documents: [{ name: 'print', label: label('Print'), path: 'https://evil.example/{id}' }] },
+    'documents.0.path',
+    'invalid',
+  ],
+  [
+    'document path without the record id',
+    { documents: [{ name: 'print', label: label('Print'), path: '/api/v1/x/a.pdf' }] },
+    'documents.0.path',
+    'invalid',
+  ],
+  [
+    'document path climbing out',
+    { documents: [{ name: 'print', label: label('Print'), path: '/api/v1/../{id}/a.pdf' }] },
+    'documents.0.path',
+    'invalid',
+  ],
+  [
+    'document without a label',
+    { documents: [{ name: 'print', path: '/api/v1/x/{id}.pdf' }] },
+    'documents.0.label',
+    'required',
+  ],
+  ['documents not a list', { documents: {} }, 'documents', 'invalid'],
   ['unknown property', { colour: 'red' }, 'colour', 'unknown_property', /unknown property colour/],
   ['extends an unknown entity', { extends: 'nope' }, 'extends', 'unknown_entity'],
   ['extends a concrete entity', { extends: 'customer' }, 'extends', 'not_abstract', /not an abstract entity/],
@@ -313,5 +344,13 @@ describe('normalizeEntity accepts good definitions', () => {
     ];
     const def = normalizeEntity(entity(fields, { name: 'sales_order', titleField: 'no' }), ctx());
     assert.deepEqual(def.fields, fields);
+  });
+
+  it('keeps printable documents served under the API', () => {
+    const documents = [
+      { name: 'route_sheet', label: label('Route sheet'), path: '/api/v1/wms/milk_run/{id}/route-sheet.pdf' },
+    ];
+    const def = normalizeEntity(entity([field('a', 'string')], { documents }), ctx());
+    assert.deepEqual(def.documents, documents);
   });
 });
