@@ -145,5 +145,32 @@ export const inventoryMigrations: MigrationSet = {
             ON item_id, warehouse_id, location_id, lot_id, serial_id FROM ${sql.id(s, 'inv_ledger')}`,
       ],
     },
+    {
+      // "A serial is in one place at a time" by a trigger instead of a partial unique index whose
+      // predicate named on_hand: such an index stops PostgreSQL from updating on_hand in place (HOT)
+      // on every balance row, so each posting left a dead version and a new key entry behind and
+      // lookups slowed down as a run went on. The trigger fires only for serial rows in stock; it
+      // serialises per serial (advisory lock) and then counts the serial's rows in stock, as of the
+      // latest commits, after the statement's own changes. Decision 0010's addendum.
+      id: 'inventory-0005-serial-once-by-trigger',
+      statements: (s) => [
+        sql`CREATE FUNCTION ${sql.id(s, 'inv_balance_serial_once')}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended('inv_serial:' || NEW.serial_id::text, 0));
+            IF (SELECT count(*) FROM ${sql.id(s, 'inv_balance')} b
+                WHERE b.serial_id = NEW.serial_id AND b.on_hand <> 0) > 1 THEN
+              RAISE EXCEPTION 'serial % is in stock in more than one place', NEW.serial_id
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'ux_inv_balance_serial_once';
+            END IF;
+            RETURN NULL;
+          END $$`,
+        sql`DROP INDEX ${sql.id(s, 'ux_inv_balance_serial_once')}`,
+        sql`CREATE INDEX ${sql.id('ix_inv_balance_serial')} ON ${sql.id(s, 'inv_balance')} (serial_id)
+            WHERE serial_id <> ${sql.lit(NIL)}::uuid`,
+        sql`CREATE TRIGGER ${sql.id('inv_balance_serial_once')} AFTER INSERT OR UPDATE ON ${sql.id(s, 'inv_balance')}
+            FOR EACH ROW WHEN (NEW.serial_id <> ${sql.lit(NIL)}::uuid AND NEW.on_hand <> 0)
+            EXECUTE FUNCTION ${sql.id(s, 'inv_balance_serial_once')}()`,
+      ],
+    },
   ],
 };
