@@ -314,6 +314,8 @@ test('a kanban card scanned raises one refill signal', async () => {
   });
   assert.equal(card.status, 201, JSON.stringify(card.body));
   await go('/ops/kanban');
+  // The page's chunk may still be loading: a scan before it shows would go to the previous screen.
+  await page.getByRole('heading', { name: '看板补货' }).waitFor();
   await scan('KB-E2E-1');
   await page.getByText(/已发出看板信号 KS-.*× 24/).waitFor();
   await scan('KB-E2E-1');
