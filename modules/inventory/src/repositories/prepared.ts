@@ -1,18 +1,13 @@
 /**
- * Hot statements as named prepared statements (parsed and planned once per connection on
- * PostgreSQL): the statement is built with the `sql` tag as everywhere, and its compiled text gets
- * one name for the life of the process, so a name always identifies exactly one text.
+ * How the posting path sends its hot statements. They were named prepared statements (parsed and
+ * planned once per connection), but a plan made while the ledger was still empty and never analyzed
+ * kept scanning the whole ledger once it had grown (one sequential scan per posting, 5 billion rows
+ * read over a 100,000-move run; docs/benchmarks.md). Sent unnamed, each execution is planned against
+ * the tables as they are now: a little planning per posting instead of a plan that goes stale.
  */
 import { compile, type Executor, type QueryResult, type RawBuilder } from '@tenon/db';
 
-const names = new Map<string, string>();
-
 export function runPrepared<R>(ex: Executor, statement: RawBuilder<unknown>): Promise<QueryResult<R>> {
   const { text, params } = compile(statement);
-  let name = names.get(text);
-  if (!name) {
-    name = `tenon_inv_${names.size + 1}`;
-    names.set(text, name);
-  }
-  return ex.query<R>(text, params, { name });
+  return ex.query<R>(text, params);
 }
