@@ -85,7 +85,7 @@ export function parsePostingFacts(
   }[],
   k: { warehouse: string; items: string[]; locations: string[] },
 ): { warehouse: WarehouseRow; items: Map<string, ItemRow>; locations: Map<string, LocationRow> } {
-  const w = rows.find((r) => r.kind === 'warehouse');
+  const w = rows.find((r) => r.kind === 'warehouse' && r.id === k.warehouse.toLowerCase());
   if (!w) throw notFound('warehouse', k.warehouse);
   const itemMap = new Map<string, ItemRow>();
   const locationMap = new Map<string, LocationRow>();

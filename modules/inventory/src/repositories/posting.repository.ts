@@ -1,8 +1,8 @@
 /**
- * The few statements of a single posting (decision 0017), each a named prepared statement with its
- * rows as `unnest` arrays (one text whatever the number of lines):
+ * The few statements of a posting (decision 0017), each with its rows as `unnest` arrays (one text
+ * whatever the number of lines):
  *
- * 1. `claimWithFacts`: claim the idempotency key and read the master data;
+ * 1. `claimWithFacts`: claim the idempotency keys and read the master data;
  * 2. `applyAndLock`: add the deltas to the stock rows, then the balance rows, then lock the
  *    valuation rows, in that order (a data-modifying WITH whose later parts wait on the earlier
  *    ones), returning the new totals for the checks made in memory afterwards (a refusal rolls the
@@ -10,6 +10,8 @@
  * 3. `firstOpenLayers` (FIFO issues only): the oldest open layers, a bounded index scan;
  * 4. `appendPostingTail`: layer updates and inserts, valuation totals, ledger, outbox event and the
  *    back-dated check, together.
+ *
+ * Each takes the rows of one posting or of several combined ones (post-moves-combined.ts).
  */
 import { type Executor, sql } from '@tenon/db';
 import { ledgerInsert, type NewLayer, revaluationUpsert } from './bulk-stock.repository.ts';
@@ -28,28 +30,31 @@ export type FactRow = {
   e: string | null;
 };
 
-/** The key claim and the master-data read in one statement; `claimed` false = a replay. */
+/**
+ * The key claims and the master-data read in one statement. A key that is not in `claimed` was
+ * posted before (a replay).
+ */
 export async function claimWithFacts(
   tx: Executor,
   schema: string,
   k: {
-    moveId: string;
-    key: string;
-    moveType: string;
-    warehouse: string;
+    claims: { moveId: string; key: string; moveType: string }[];
+    warehouses: string[];
     items: string[];
     locations: string[];
   },
-): Promise<{ claimed: boolean; rows: FactRow[] }> {
+): Promise<{ claimed: Set<string>; rows: FactRow[] }> {
+  const c = k.claims;
   const { rows } = await runPrepared<FactRow>(
     tx,
     sql`WITH c AS (INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
-          VALUES (${k.moveId}::uuid, ${k.key}, ${k.moveType})
-          ON CONFLICT (idempotency_key) DO NOTHING RETURNING move_id)
-        SELECT 'claim' AS kind, move_id::text AS id, NULL AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM c
+          SELECT * FROM unnest(${c.map((r) => r.moveId)}::uuid[], ${c.map((r) => r.key)}::text[],
+            ${c.map((r) => r.moveType)}::text[])
+          ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key)
+        SELECT 'claim' AS kind, idempotency_key AS id, NULL AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM c
         UNION ALL
         SELECT 'warehouse', id::text, company::text, coalesce(allow_negative, false)::text, NULL, NULL, NULL
-        FROM ${t(schema, 'warehouse')} WHERE id = ${k.warehouse}::uuid
+        FROM ${t(schema, 'warehouse')} WHERE id = ANY(${[...new Set(k.warehouses)]}::uuid[])
         UNION ALL
         SELECT 'item', i.id::text, i.item_type, i.tracking, i.valuation_method,
           i.standard_cost::text, concat(i.base_uom, '|', coalesce(u.precision, 0))
@@ -59,7 +64,10 @@ export async function claimWithFacts(
         SELECT 'location', id::text, warehouse::text, NULL, NULL, NULL, NULL
         FROM ${t(schema, 'location')} WHERE id = ANY(${[...new Set(k.locations)]}::uuid[])`,
   );
-  return { claimed: rows.some((r) => r.kind === 'claim'), rows: rows.filter((r) => r.kind !== 'claim') };
+  return {
+    claimed: new Set(rows.filter((r) => r.kind === 'claim').map((r) => r.id)),
+    rows: rows.filter((r) => r.kind !== 'claim'),
+  };
 }
 
 export type StockChange = { itemId: string; warehouseId: string; onHand: string; reserved: string };
@@ -168,7 +176,7 @@ export async function appendPostingTail(
     newLayers: NewLayer[];
     valuations: { itemId: string; companyId: string; quantity: string; value: string }[];
     ledger: LedgerRow[];
-    event: { topic: string; moveId: string; payload: unknown };
+    events: { topic: string; moveId: string; payload: unknown }[];
     revaluations: { id: string; itemId: string; companyId: string; fromDate: string }[];
   },
 ): Promise<string[]> {
@@ -195,7 +203,10 @@ export async function appendPostingTail(
         WHERE y.item_id = v.item_id AND y.company_id = v.company_id RETURNING 1),
       l AS (${ledgerInsert(schema, k.ledger)} RETURNING 1),
       o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
-        VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)
+        SELECT e.topic, 'stock_move', e.record_id, e.payload
+        FROM unnest(${k.events.map((e) => e.topic)}::text[], ${k.events.map((e) => e.moveId)}::uuid[],
+          ${k.events.map((e) => JSON.stringify(e.payload))}::jsonb[]) WITH ORDINALITY AS e(topic, record_id, payload, n)
+        ORDER BY e.n RETURNING 1)
     ${revaluationUpsert(schema, k.revaluations)}`,
   );
   return rows.map((r) => r.id);

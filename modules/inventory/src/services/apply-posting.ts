@@ -41,16 +41,24 @@ export type PostingWrite = {
   revaluations: { id: string; itemId: string; companyId: string; fromDate: string }[];
 };
 
-/** Applies a checked posting; returns its pending revaluation job ids. */
-export async function writePosting(tx: Executor, schema: string, w: PostingWrite): Promise<string[]> {
-  const stockDelta = new Map<
-    string,
-    { itemId: string; warehouseId: string; onHand: Decimal; reserved: Decimal }
-  >();
-  const balanceDelta = new Map<string, { d: ValuedDelta; delta: Decimal }>();
-  for (const d of w.deltas) {
+/** A refusal of one of several combined postings: which one (its move id), and why. */
+export class PostingRefused extends Error {
+  constructor(
+    readonly moveId: string,
+    readonly refusal: AppError,
+  ) {
+    super(refusal.message);
+  }
+}
+
+type StockAcc = { itemId: string; warehouseId: string; onHand: Decimal; reserved: Decimal };
+
+/** The deltas of one posting or of several, summed per stock row (key -> total). */
+function stockTotals(deltas: ValuedDelta[]) {
+  const totals = new Map<string, StockAcc>();
+  for (const d of deltas) {
     const sk = lower(`${d.itemId}|${d.warehouseId}`);
-    const s = stockDelta.get(sk) ?? {
+    const s = totals.get(sk) ?? {
       itemId: d.itemId,
       warehouseId: d.warehouseId,
       onHand: new Decimal(0),
@@ -58,20 +66,35 @@ export async function writePosting(tx: Executor, schema: string, w: PostingWrite
     };
     s.onHand = s.onHand.plus(d.quantity);
     s.reserved = s.reserved.minus(d.reservedConsumed ?? 0);
-    stockDelta.set(sk, s);
+    totals.set(sk, s);
+  }
+  return totals;
+}
+
+/**
+ * Applies checked postings (one, or several combined in arrival order) in one transaction; returns
+ * the pending revaluation job ids. A refusal of any of them rolls the transaction back.
+ */
+export async function writePostings(tx: Executor, schema: string, ws: PostingWrite[]): Promise<string[]> {
+  const all = ws.flatMap((w) => w.deltas);
+  const stockDelta = stockTotals(all);
+  const balanceDelta = new Map<string, { d: ValuedDelta; delta: Decimal }>();
+  for (const d of all) {
     const b = balanceDelta.get(balanceKey(d)) ?? { d, delta: new Decimal(0) };
     b.delta = b.delta.plus(d.quantity);
     balanceDelta.set(balanceKey(d), b);
   }
-  const valKeys = w.valued
-    ? [...new Map(w.deltas.map((d) => [lower(`${d.itemId}|${d.companyId}`), d])).entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([, d]) => ({ itemId: d.itemId, companyId: d.companyId }))
-    : [];
+  const valKeys = [
+    ...new Map(
+      ws.flatMap((w) => (w.valued ? w.deltas : [])).map((d) => [lower(`${d.itemId}|${d.companyId}`), d]),
+    ),
+  ]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, d]) => ({ itemId: d.itemId, companyId: d.companyId }));
   const stockRows = [...stockDelta.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, s]) => ({ ...s, onHand: s.onHand.toFixed(), reserved: s.reserved.toFixed() }));
-  const balanceRows = lockOrder(w.deltas).map((d) => ({
+  const balanceRows = lockOrder(all).map((d) => ({
     itemId: d.itemId,
     locationId: d.locationId,
     lotId: d.lotId,
@@ -82,7 +105,7 @@ export async function writePosting(tx: Executor, schema: string, w: PostingWrite
   // A serial's balance rows (0 or 1, in one place: constraints checked on every row, even on the
   // proposed insert of an upsert) are locked first and updated after the checks.
   let before: Map<string, Decimal> | null = null;
-  if (w.deltas.some((d) => d.serialId)) {
+  if (all.some((d) => d.serialId)) {
     await lockStockRows(tx, schema, stockRows);
     before = await lockBalanceRows(tx, schema, balanceRows);
   }
@@ -95,7 +118,7 @@ export async function writePosting(tx: Executor, schema: string, w: PostingWrite
     const k = balanceKey(r);
     locked.balances.set(k, before!.get(k)!.plus(balanceDelta.get(k)!.delta));
   }
-  checkStock(w, locked, balanceDelta, stockDelta);
+  checkStock(ws, locked, balanceDelta, stockDelta);
   if (before) {
     try {
       await addBalanceRows(
@@ -109,35 +132,75 @@ export async function writePosting(tx: Executor, schema: string, w: PostingWrite
     } catch (err) {
       if (isUniqueOrCheck(err))
         throw new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, {
-          serial: w.deltas.find((d) => d.serialId)?.serialId ?? '',
+          serial: all.find((d) => d.serialId)?.serialId ?? '',
         });
       throw err;
     }
   }
-  const ledger = await valueDeltas(tx, schema, w, locked.valuations);
+  const writes = await valueDeltas(tx, schema, ws, locked.valuations);
   return appendPostingTail(tx, schema, {
-    layers: ledger.writes.remainders,
-    newLayers: ledger.writes.created,
-    valuations: ledger.writes.valuations,
-    ledger: w.deltas.map((d) => ({ ...w.header, ...d })),
-    event: w.event,
-    revaluations: w.revaluations,
+    layers: writes.remainders,
+    newLayers: writes.created,
+    valuations: writes.valuations,
+    ledger: ws.flatMap((w) => w.deltas.map((d) => ({ ...w.header, ...d }))),
+    events: ws.map((w) => w.event),
+    revaluations: earliestPerItem(ws.flatMap((w) => w.revaluations)),
   });
 }
 
-/** The refusals of a posting, judged from the rows' new totals (old = new - this move's delta). */
+/** One revaluation key per item and company (the earliest date), in key order. */
+function earliestPerItem(keys: PostingWrite['revaluations']) {
+  const first = new Map<string, PostingWrite['revaluations'][number]>();
+  for (const k of keys) {
+    const key = lower(`${k.itemId}|${k.companyId}`);
+    const seen = first.get(key);
+    if (!seen || k.fromDate < seen.fromDate) first.set(key, k);
+  }
+  return [...first.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, k]) => k);
+}
+
+/**
+ * The refusals of postings, judged from the rows' new totals: the totals before them are the new
+ * ones less all their deltas, then each posting is added in turn. A refusal of one of several
+ * names it (PostingRefused).
+ */
 function checkStock(
-  w: PostingWrite,
+  ws: PostingWrite[],
   locked: Awaited<ReturnType<typeof applyAndLock>>,
   balanceDelta: Map<string, { delta: Decimal }>,
-  stockDelta: Map<string, { itemId: string; warehouseId: string; onHand: Decimal; reserved: Decimal }>,
+  stockDelta: Map<string, StockAcc>,
 ) {
   const running = new Map<string, Decimal>();
+  const stock = new Map<string, { onHand: Decimal; reserved: Decimal }>();
+  for (const [sk, acc] of stockDelta) {
+    const row = locked.stock.get(sk)!;
+    stock.set(sk, { onHand: row.onHand.minus(acc.onHand), reserved: row.reserved.minus(acc.reserved) });
+  }
+  for (const w of ws) {
+    try {
+      checkOne(w, { running, stock, locked, balanceDelta });
+    } catch (err) {
+      if (ws.length > 1 && err instanceof AppError) throw new PostingRefused(w.header.moveId, err);
+      throw err;
+    }
+  }
+}
+
+/** One posting's refusals, against the running totals of those before it. */
+function checkOne(
+  w: PostingWrite,
+  k: {
+    running: Map<string, Decimal>;
+    stock: Map<string, { onHand: Decimal; reserved: Decimal }>;
+    locked: Awaited<ReturnType<typeof applyAndLock>>;
+    balanceDelta: Map<string, { delta: Decimal }>;
+  },
+) {
   for (const d of w.deltas) {
     const bk = balanceKey(d);
-    const before = running.get(bk) ?? locked.balances.get(bk)!.minus(balanceDelta.get(bk)!.delta);
+    const before = k.running.get(bk) ?? k.locked.balances.get(bk)!.minus(k.balanceDelta.get(bk)!.delta);
     const next = before.plus(d.quantity);
-    running.set(bk, next);
+    k.running.set(bk, next);
     if (next.isNegative() && !next.isZero() && (d.serialId || !w.allowNegative(d.warehouseId))) {
       throw d.serialId
         ? new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: d.serialId })
@@ -149,13 +212,14 @@ function checkStock(
           });
     }
   }
-  for (const [sk, acc] of stockDelta) {
-    const row = locked.stock.get(sk)!;
-    if (acc.onHand.isNegative() && row.onHand.lt(row.reserved) && !w.allowNegative(acc.warehouseId)) {
-      const available = row.onHand.minus(acc.onHand).minus(row.reserved.minus(acc.reserved));
+  for (const [sk, acc] of stockTotals(w.deltas)) {
+    const was = k.stock.get(sk)!;
+    const now = { onHand: was.onHand.plus(acc.onHand), reserved: was.reserved.plus(acc.reserved) };
+    k.stock.set(sk, now);
+    if (acc.onHand.isNegative() && now.onHand.lt(now.reserved) && !w.allowNegative(acc.warehouseId)) {
       throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
         item: acc.itemId,
-        available: Decimal.max(available, 0).toFixed(),
+        available: Decimal.max(was.onHand.minus(was.reserved), 0).toFixed(),
         requested: acc.onHand.neg().toFixed(),
       });
     }
@@ -166,33 +230,38 @@ function checkStock(
 async function valueDeltas(
   tx: Executor,
   schema: string,
-  w: PostingWrite,
+  ws: PostingWrite[],
   current: Map<string, { quantity: Decimal; value: Decimal }>,
 ) {
   const state = new Map<string, BatchValuation>();
-  if (!w.valued) return { writes: valuationWrites(state, current) };
   for (const [k, v] of current) state.set(k, { quantity: v.quantity, value: v.value, layers: [] });
   const needs = new Map<string, { itemId: string; companyId: string; q: Decimal }>();
-  for (const d of w.deltas) {
-    if (!d.quantity.isNegative() || w.items.get(d.itemId)!.valuationMethod !== 'fifo') continue;
-    const k = lower(`${d.itemId}|${d.companyId}`);
-    const n = needs.get(k) ?? { itemId: d.itemId, companyId: d.companyId, q: new Decimal(0) };
-    n.q = n.q.minus(d.quantity);
-    needs.set(k, n);
+  for (const w of ws) {
+    if (!w.valued) continue;
+    for (const d of w.deltas) {
+      if (!d.quantity.isNegative() || w.items.get(d.itemId)!.valuationMethod !== 'fifo') continue;
+      const k = lower(`${d.itemId}|${d.companyId}`);
+      const n = needs.get(k) ?? { itemId: d.itemId, companyId: d.companyId, q: new Decimal(0) };
+      n.q = n.q.minus(d.quantity);
+      needs.set(k, n);
+    }
   }
   for (const [k, n] of needs) state.get(k)!.layers = await reachableLayers(tx, schema, n);
-  const order = [...w.deltas].sort((a, b) =>
-    a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : a.lineNo - b.lineNo,
-  );
-  for (const d of order) {
-    d.value = valueDelta(
-      state.get(lower(`${d.itemId}|${d.companyId}`))!,
-      w.items.get(d.itemId)!,
-      { quantity: d.quantity, unitCost: d.quantity.gt(0) ? w.unitCost(d.lineNo) : null },
-      { moveId: w.header.moveId, postingDate: w.header.postingDate },
+  for (const w of ws) {
+    if (!w.valued) continue;
+    const order = [...w.deltas].sort((a, b) =>
+      a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : a.lineNo - b.lineNo,
     );
+    for (const d of order) {
+      d.value = valueDelta(
+        state.get(lower(`${d.itemId}|${d.companyId}`))!,
+        w.items.get(d.itemId)!,
+        { quantity: d.quantity, unitCost: d.quantity.gt(0) ? w.unitCost(d.lineNo) : null },
+        { moveId: w.header.moveId, postingDate: w.header.postingDate },
+      );
+    }
   }
-  return { writes: valuationWrites(state, current) };
+  return valuationWrites(state, current);
 }
 
 /** The open layers an issue of `q` can reach, oldest first (a bounded read when they cover it). */
