@@ -3,7 +3,10 @@
  * open FIFO layers read once, or the moving average), with the same rules as a single posting. The
  * caller writes the touched and new layers afterwards. No I/O, no clock.
  */
-import { Decimal } from '@tenon/core';
+import { AppError, Decimal } from '@tenon/core';
+import { InventoryErrors } from '../errors.ts';
+import { NIL } from '../migrations.ts';
+import type { LocationDelta } from './plan-move.ts';
 import { averageCost, issueAverage, issueFifo, receiptValue } from './valuation.ts';
 
 export type BatchLayer = {
@@ -85,6 +88,33 @@ export function valuationWrites(
   state: Map<string, BatchValuation>,
   before: Map<string, { quantity: Decimal; value: Decimal }>,
 ): ValuationWrites {
+  return writesWith(
+    state,
+    before,
+    (a, b) => a.minus(b).toFixed(),
+    (a) => a.toFixed(),
+  );
+}
+
+type AnyValuation<T> = {
+  quantity: T;
+  value: T;
+  layers: {
+    seq: string | null;
+    remaining: T;
+    remainingValue: T;
+    unitCost: T;
+    touched: boolean;
+    origin?: { moveId: string; postingDate: string; quantity: T };
+  }[];
+};
+
+function writesWith<T>(
+  state: Map<string, AnyValuation<T>>,
+  before: Map<string, { quantity: T; value: T }>,
+  minus: (a: T, b: T) => string,
+  text: (a: T) => string,
+): ValuationWrites {
   const out: ValuationWrites = { valuations: [], remainders: [], created: [] };
   for (const [k, v] of state) {
     const [itemId, companyId] = k.split('|') as [string, string];
@@ -92,16 +122,16 @@ export function valuationWrites(
     out.valuations.push({
       itemId,
       companyId,
-      quantity: v.quantity.minus(b.quantity).toFixed(),
-      value: v.value.minus(b.value).toFixed(),
+      quantity: minus(v.quantity, b.quantity),
+      value: minus(v.value, b.value),
     });
     for (const l of v.layers) {
       if (!l.touched) continue;
       if (l.seq !== null)
         out.remainders.push({
           seq: l.seq,
-          remaining: l.remaining.toFixed(),
-          remainingValue: l.remainingValue.toFixed(),
+          remaining: text(l.remaining),
+          remainingValue: text(l.remainingValue),
         });
       else if (l.origin)
         out.created.push({
@@ -109,12 +139,360 @@ export function valuationWrites(
           companyId,
           moveId: l.origin.moveId,
           postingDate: l.origin.postingDate,
-          quantity: l.origin.quantity.toFixed(),
-          remaining: l.remaining.toFixed(),
-          remainingValue: l.remainingValue.toFixed(),
-          unitCost: l.unitCost.toFixed(),
+          quantity: text(l.origin.quantity),
+          remaining: text(l.remaining),
+          remainingValue: text(l.remainingValue),
+          unitCost: text(l.unitCost),
         });
     }
   }
   return out;
+}
+
+/**
+ * The same valuation in integers (a bigint of 10^-9 units, the columns' scale). decimal.js keeps 20
+ * significant digits per operation: the integer path gives its results whenever no operation needs
+ * more and none divides, and throws this otherwise (the caller then uses `valueDelta`).
+ */
+export const NOT_EXACT = new Error('not exact in scaled integers');
+
+const UNIT = 10n ** 9n;
+/** Below this, a number of 10^-9 units has at most 20 digits: decimal.js holds it exactly. */
+const LIMIT = 10n ** 20n;
+
+/** A decimal string with at most 9 places as 10^-9 units; null when it has more. */
+export function toScaled(text: string): bigint | null {
+  const negative = text.charCodeAt(0) === 45;
+  const start = negative ? 1 : 0;
+  const dot = text.indexOf('.');
+  const whole = dot < 0 ? text.slice(start) : text.slice(start, dot);
+  let fraction = dot < 0 ? '' : text.slice(dot + 1);
+  if (fraction.length > 9) {
+    fraction = fraction.replace(/0+$/, '');
+    if (fraction.length > 9) return null;
+  }
+  if (!/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) return null;
+  const units = BigInt(whole + fraction.padEnd(9, '0'));
+  return negative ? -units : units;
+}
+
+/** 10^-9 units as the shortest decimal string (what decimal.js's toFixed() writes). */
+export function scaledText(units: bigint): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(10, '0');
+  const fraction = digits.slice(-9).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${digits.slice(0, -9)}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** A sum or difference decimal.js would hold exactly. */
+function exact(x: bigint): bigint {
+  if (x >= LIMIT || x <= -LIMIT) throw NOT_EXACT;
+  return x;
+}
+
+/** round(a × b) to 9 places, half away from zero, as decimal.js's `times` then `toDecimalPlaces`. */
+function timesRounded(a: bigint, b: bigint): bigint {
+  const product = a * b;
+  let magnitude = product < 0n ? -product : product;
+  if (magnitude >= LIMIT) {
+    // decimal.js rounds the product to 20 significant digits first: fine only if it has no more.
+    let significant = magnitude;
+    while (significant % 10n === 0n) significant /= 10n;
+    if (significant >= LIMIT) throw NOT_EXACT;
+  }
+  const rest = magnitude % UNIT;
+  magnitude /= UNIT;
+  if (rest * 2n >= UNIT) magnitude += 1n;
+  return exact(product < 0n ? -magnitude : magnitude);
+}
+
+/** `head`: layers before it have nothing left to take (zero or negative remainders). */
+export type ScaledValuation = AnyValuation<bigint> & { head: number };
+
+/**
+ * `valueDelta` in 10^-9 units: the same value and the same changes to `v`, or NOT_EXACT (`v` may
+ * then be half changed: a caller that catches it drops the whole state).
+ */
+export function valueDeltaScaled(
+  v: ScaledValuation,
+  item: { valuationMethod: string; standardCost: bigint | null },
+  d: { quantity: bigint; unitCost: bigint | null },
+  move: { moveId: string; postingDate: string },
+): bigint {
+  // The fallback cost is the average (a division: not exact here) when there is stock, else the
+  // item's standard cost; it is needed only by receipts without a cost and by uncovered issues.
+  const fallback = () => {
+    if (v.quantity > 0n) throw NOT_EXACT;
+    return item.standardCost ?? 0n;
+  };
+  let value: bigint;
+  exact(d.quantity);
+  if (d.quantity > 0n) {
+    const qty = d.quantity;
+    const unitCost = d.unitCost ?? fallback();
+    value = timesRounded(qty, unitCost);
+    if (item.valuationMethod === 'fifo')
+      v.layers.push({
+        seq: null,
+        remaining: qty,
+        remainingValue: value,
+        unitCost,
+        touched: true,
+        origin: { moveId: move.moveId, postingDate: move.postingDate, quantity: qty },
+      });
+  } else if (item.valuationMethod === 'fifo') {
+    let left = -d.quantity;
+    let taken = 0n;
+    const layers = v.layers;
+    for (let i = v.head; i < layers.length && left > 0n; i++) {
+      const l = layers[i]!;
+      if (l.remaining <= 0n) continue;
+      // biome-ignore lint/complexity/useMathMinMax: bigint, which Math.min does not take
+      const q = left < l.remaining ? left : l.remaining;
+      const part = q === l.remaining ? l.remainingValue : timesRounded(q, l.unitCost);
+      l.remaining = exact(l.remaining - q);
+      l.remainingValue = exact(l.remainingValue - part);
+      l.touched = true;
+      taken = exact(taken + part);
+      left -= q;
+    }
+    while (v.head < layers.length && layers[v.head]!.remaining <= 0n) v.head++;
+    // Stock beyond the open layers: its cost is a division (the shortfall layer's unit cost).
+    if (left > 0n) throw NOT_EXACT;
+    value = -taken;
+  } else {
+    const qty = -d.quantity;
+    if (v.quantity > 0n && qty === v.quantity) value = -v.value;
+    else if (v.quantity > 0n) throw NOT_EXACT;
+    else value = -timesRounded(qty, fallback());
+  }
+  v.quantity = exact(v.quantity + d.quantity);
+  v.value = exact(v.value + value);
+  return value;
+}
+
+/** `valuationWrites` for the integer state: the same rows, the numbers as decimal strings. */
+export function valuationWritesScaled(
+  state: Map<string, ScaledValuation>,
+  before: Map<string, { quantity: bigint; value: bigint }>,
+): ValuationWrites {
+  return writesWith(state, before, (a, b) => scaledText(exact(a - b)), scaledText);
+}
+
+/** One move of a batch: its planned location deltas with their warehouse, company and unit cost. */
+export type BatchMove = {
+  moveId: string;
+  moveType: string;
+  postingDate: string;
+  sourceType: string | null;
+  sourceId: string | null;
+  deltas: (LocationDelta & { warehouseId: string; companyId: string; unitCost: string | null })[];
+};
+
+/** The rows as the database answered them after adding `applied`, and the layers issues can reach. */
+export type BatchStart = {
+  stock: Map<string, { onHand: string; reserved: string; applied: string }>;
+  balances: Map<string, { onHand: string; applied: string }>;
+  valuations: Map<string, { quantity: string; value: string }>;
+  layers: Record<'item_id' | 'company_id' | 'seq' | 'remaining' | 'remaining_value' | 'unit_cost', string>[];
+};
+
+type BatchDelta = BatchMove['deltas'][number];
+/** A ledger row of the batch, its numbers as decimal strings. */
+export type BatchLedgerRow = Omit<BatchMove, 'deltas'> &
+  Pick<
+    BatchDelta,
+    'lineNo' | 'itemId' | 'warehouseId' | 'companyId' | 'locationId' | 'lotId' | 'serialId'
+  > & {
+    quantity: string;
+    value: string;
+  };
+
+export type BatchContext = {
+  moves: BatchMove[];
+  start: BatchStart;
+  items: Map<string, { valuationMethod: string; standardCost: Decimal | null }>;
+  warehouses: Map<string, { allowNegative: boolean }>;
+  /** Wraps the checks of move `n` (names the move in a refusal). */
+  refer: <T>(n: number, f: () => T) => T;
+};
+
+const balanceKeyOf = (d: BatchDelta) => `${d.itemId}|${d.locationId}|${d.lotId ?? NIL}|${d.serialId ?? NIL}`;
+
+/**
+ * Checks (stock, others' reservations, serials) and values a batch's moves in order: its ledger rows
+ * and valuation writes, in scaled integers or, when they throw NOT_EXACT, with `valueDelta`.
+ */
+export function valueMoves(c: BatchContext): { ledger: BatchLedgerRow[]; writes: ValuationWrites } {
+  try {
+    return valueMovesScaled(c);
+  } catch (err) {
+    if (err !== NOT_EXACT) throw err;
+    return valueMovesDecimal(c);
+  }
+}
+
+type Numbers<T> = {
+  zero: T;
+  parse: (text: string) => T;
+  plus: (a: T, b: T) => T;
+  minus: (a: T, b: T) => T;
+  /** Negative, zero or positive as a < b, a = b, a > b. */
+  cmp: (a: T, b: T) => number;
+  text: (a: T) => string;
+};
+
+const SCALED: Numbers<bigint> = {
+  zero: 0n,
+  parse: (text) => {
+    const x = toScaled(text);
+    if (x === null) throw NOT_EXACT;
+    return x;
+  },
+  plus: (a, b) => a + b,
+  minus: (a, b) => a - b,
+  cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  text: scaledText,
+};
+
+const DECIMAL: Numbers<Decimal> = {
+  zero: new Decimal(0),
+  parse: (text) => new Decimal(text),
+  plus: (a, b) => a.plus(b),
+  minus: (a, b) => a.minus(b),
+  cmp: (a, b) => a.cmp(b),
+  text: (a) => a.toFixed(),
+};
+
+/** The checks of one delta against the running stock and balance rows; answers the delta's quantity. */
+function checkDelta<T>(
+  n: Numbers<T>,
+  k: {
+    d: BatchDelta;
+    quantity: T;
+    balances: Map<string, T>;
+    stock: Map<string, { onHand: T; reserved: T }>;
+    allowNegative: boolean;
+  },
+) {
+  const { d, quantity: q } = k;
+  const bk = balanceKeyOf(d);
+  const next = n.plus(k.balances.get(bk)!, q);
+  if (n.cmp(next, n.zero) < 0 && (d.serialId || !k.allowNegative)) {
+    throw d.serialId
+      ? new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: d.serialId })
+      : new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_STOCK, {
+          item: d.itemId,
+          location: d.locationId,
+          onHand: n.text(n.minus(next, q)),
+          needed: n.text(n.minus(n.zero, q)),
+        });
+  }
+  k.balances.set(bk, next);
+  const s = k.stock.get(`${d.itemId}|${d.warehouseId}`)!;
+  if (n.cmp(q, n.zero) < 0 && n.cmp(n.plus(s.onHand, q), s.reserved) < 0 && !k.allowNegative) {
+    const available = n.minus(s.onHand, s.reserved);
+    throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
+      item: d.itemId,
+      available: n.cmp(available, n.zero) < 0 ? '0' : n.text(available),
+      requested: n.text(n.minus(n.zero, q)),
+    });
+  }
+  s.onHand = n.plus(s.onHand, q);
+}
+
+/** The rows before the batch: stock and balances (answered after the deltas were added). */
+function startRows<T>(n: Numbers<T>, start: BatchStart) {
+  const balances = new Map<string, T>();
+  for (const [k, b] of start.balances) balances.set(k, n.minus(n.parse(b.onHand), n.parse(b.applied)));
+  const stock = new Map<string, { onHand: T; reserved: T }>();
+  for (const [k, s] of start.stock)
+    stock.set(k, { onHand: n.minus(n.parse(s.onHand), n.parse(s.applied)), reserved: n.parse(s.reserved) });
+  return { balances, stock };
+}
+
+/** The batch in order with one kind of number: `value` values a delta against its valuation state. */
+function valueMovesWith<T, V>(
+  n: Numbers<T>,
+  c: BatchContext,
+  k: {
+    state: (b: { quantity: T; value: T }) => V;
+    layer: (v: V, l: { seq: string; remaining: T; remainingValue: T; unitCost: T; touched: false }) => void;
+    value: (v: V, d: BatchDelta, quantity: T, m: BatchMove) => T;
+    writes: (state: Map<string, V>, before: Map<string, { quantity: T; value: T }>) => ValuationWrites;
+  },
+) {
+  const { balances, stock } = startRows(n, c.start);
+  const state = new Map<string, V>();
+  const before = new Map<string, { quantity: T; value: T }>();
+  for (const [key, v] of c.start.valuations) {
+    const b = { quantity: n.parse(v.quantity), value: n.parse(v.value) };
+    before.set(key, b);
+    state.set(key, k.state(b));
+  }
+  for (const l of c.start.layers) {
+    const v = state.get(`${l.item_id}|${l.company_id}`);
+    if (v === undefined) continue;
+    const [remaining, remainingValue, unitCost] = [l.remaining, l.remaining_value, l.unit_cost].map(
+      n.parse,
+    ) as [T, T, T];
+    k.layer(v, { seq: l.seq, remaining, remainingValue, unitCost, touched: false });
+  }
+  const ledger: BatchLedgerRow[] = [];
+  for (const [i, m] of c.moves.entries())
+    c.refer(i, () => {
+      for (const d of m.deltas) {
+        const quantity = n.parse(d.quantity.toFixed());
+        const allowNegative = c.warehouses.get(d.warehouseId)!.allowNegative;
+        checkDelta(n, { d, quantity, balances, stock, allowNegative });
+        const value = k.value(state.get(`${d.itemId}|${d.companyId}`)!, d, quantity, m);
+        ledger.push({
+          moveId: m.moveId,
+          lineNo: d.lineNo,
+          moveType: m.moveType,
+          itemId: d.itemId,
+          warehouseId: d.warehouseId,
+          companyId: d.companyId,
+          locationId: d.locationId,
+          lotId: d.lotId,
+          serialId: d.serialId,
+          quantity: n.text(quantity),
+          value: n.text(value),
+          postingDate: m.postingDate,
+          sourceType: m.sourceType,
+          sourceId: m.sourceId,
+        });
+      }
+    });
+  return { ledger, writes: k.writes(state, before) };
+}
+
+function valueMovesScaled(c: BatchContext) {
+  const items = new Map<string, { valuationMethod: string; standardCost: bigint | null }>();
+  for (const [id, item] of c.items)
+    items.set(id, {
+      valuationMethod: item.valuationMethod,
+      standardCost: item.standardCost === null ? null : SCALED.parse(item.standardCost.toFixed()),
+    });
+  return valueMovesWith<bigint, ScaledValuation>(SCALED, c, {
+    state: (b) => ({ ...b, layers: [], head: 0 }),
+    layer: (v, l) => v.layers.push(l),
+    value: (v, d, quantity, m) =>
+      valueDeltaScaled(
+        v,
+        items.get(d.itemId)!,
+        { quantity, unitCost: d.unitCost ? SCALED.parse(d.unitCost) : null },
+        m,
+      ),
+    writes: valuationWritesScaled,
+  });
+}
+
+function valueMovesDecimal(c: BatchContext) {
+  return valueMovesWith<Decimal, BatchValuation>(DECIMAL, c, {
+    state: (b) => ({ ...b, layers: [] }),
+    layer: (v, l) => v.layers.push(l),
+    value: (v, d, _quantity, m) => valueDelta(v, c.items.get(d.itemId)!, d, m),
+    writes: valuationWrites,
+  });
 }

@@ -1,37 +1,27 @@
 /**
- * Bulk import of receipts and issues: moves are posted in batches, each batch one transaction with
- * one statement per table (keys claimed, rows locked in key order, balances, stock, valuation and
- * layers updated, ledger appended, one outbox event). A refused move refuses its whole batch
- * (earlier batches stay posted; idempotency keys make a re-run skip them). Moves are applied in
- * posting-date order; a batch dated before existing entries queues their revaluation.
+ * Bulk import of receipts and issues: moves are posted in batches, each batch one transaction of a
+ * few statements (keys claimed with the master data; stock and balance deltas applied and the
+ * valuation rows locked, in key order; open layers read; one tail writing valuation, layers,
+ * ledger, outbox event and back-dated check). A refused move refuses its whole batch (earlier
+ * batches stay posted; idempotency keys make a re-run skip them). Moves are applied in posting-date
+ * order; a batch dated before existing entries queues their revaluation. Decision 0013.
  */
-import { AppError, Decimal, newId } from '@tenon/core';
+import { randomFillSync } from 'node:crypto';
+import { AppError, Decimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
-import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
-import { type BatchValuation, valuationWrites, valueDelta } from '../domain/value-batch.ts';
+import { type LocationDelta, lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
+import { type BatchMove, type BatchStart, scaledText, toScaled, valueMoves } from '../domain/value-batch.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
-  addBalanceRows,
-  addStockRows,
-  addValuationRows,
-  claimKeys,
-  enqueueRevaluations,
-  insertLayerRows,
-  insertLedgerRows,
-  lockBalanceRows,
-  lockStockRows,
-  lockValuationRows,
-  openLayersOf,
-  setLayerRemainders,
-  trackingOwners,
-} from '../repositories/bulk-stock.repository.ts';
-import {
-  loadItems,
-  loadLocations,
-  loadWarehouse,
-  type WarehouseRow,
-} from '../repositories/master-data.repository.ts';
-import { dec, enqueueEvent, type LedgerRow, orNil } from '../repositories/stock.repository.ts';
+  appendBatchTail,
+  applyBatchAndLock,
+  type BatchBalanceChange,
+  type BatchStockChange,
+  claimBatchWithFacts,
+} from '../repositories/bulk-import.repository.ts';
+import { openLayersOf } from '../repositories/bulk-stock.repository.ts';
+import type { ItemRow, LocationRow, WarehouseRow } from '../repositories/master-data.repository.ts';
+import { orNil } from '../repositories/stock.repository.ts';
 import { checkIds, inBaseUnits, type PostMoveInput } from './post-stock-move.service.ts';
 import { runRevaluations } from './revalue-stock.service.ts';
 
@@ -41,18 +31,17 @@ export type BulkMove = Omit<PostMoveInput, 'moveId' | 'inlineRevaluation'> & {
 export type BulkResult = { posted: number; replayed: number; batches: number; revaluations: number };
 
 const MAX_BATCH = 5000;
+export const DEFAULT_BATCH = 2000;
 /** Moves imported in one call after which the ledger's planner statistics are refreshed. */
 const ANALYZE_AFTER = 20_000;
 const isUniqueOrCheck = (err: unknown) => ['23505', '23514'].includes((err as { code?: string })?.code ?? '');
-
-type Valuation = BatchValuation;
 
 export async function bulkPostMoves(
   db: Database,
   schema: string,
   input: { moves: BulkMove[]; batchSize?: number; revalue?: boolean },
 ): Promise<BulkResult> {
-  const size = Math.min(Math.max(input.batchSize ?? 2000, 1), MAX_BATCH);
+  const size = Math.min(Math.max(input.batchSize ?? DEFAULT_BATCH, 1), MAX_BATCH);
   input.moves.forEach((m, i) => {
     if (m.moveType !== 'receipt' && m.moveType !== 'issue')
       throw new AppError(InventoryErrors.INVENTORY_BAD_INPUT, {
@@ -67,7 +56,9 @@ export async function bulkPostMoves(
   });
   const ordered = input.moves
     .map((m, i) => ({ m, i }))
-    .sort((a, b) => a.m.postingDate.localeCompare(b.m.postingDate) || a.i - b.i);
+    .sort((a, b) =>
+      a.m.postingDate < b.m.postingDate ? -1 : a.m.postingDate > b.m.postingDate ? 1 : a.i - b.i,
+    );
   const result: BulkResult = { posted: 0, replayed: 0, batches: 0, revaluations: 0 };
   const jobs: string[] = [];
   for (let start = 0; start < ordered.length; start += size) {
@@ -88,227 +79,257 @@ export async function bulkPostMoves(
   return result;
 }
 
-async function postBatch(tx: Executor, schema: string, batch: { m: BulkMove; i: number }[]) {
+type Entry = { m: BulkMove; i: number };
+type Move = Entry & { moveId: string };
+/** A planned location delta with what the batch needs of it. */
+export type BatchDelta = LocationDelta & {
+  warehouseId: string;
+  companyId: string;
+  unitCost: string | null;
+};
+
+const notFound = (what: string, id: string) =>
+  new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what, id });
+
+async function postBatch(tx: Executor, schema: string, batch: Entry[]) {
   for (const { m, i } of batch) refer(i, () => checkIds(m));
-  const withIds = batch.map((b) => ({ ...b, moveId: newId() }));
-  const fresh = await claimKeys(
-    tx,
-    schema,
-    withIds.map((b) => ({ moveId: b.moveId, key: b.m.idempotencyKey, moveType: b.m.moveType })),
-  );
-  const seen = new Set<string>();
-  const todo = withIds.filter(
-    (b) => fresh.has(b.m.idempotencyKey) && !seen.has(b.m.idempotencyKey) && seen.add(b.m.idempotencyKey),
-  );
+  const ids = newIds(batch.length);
+  const refs = { warehouses: new Set<string>(), items: new Set<string>(), locations: new Set<string>() };
+  const lots = new Set<string>();
+  const serials = new Set<string>();
+  for (const { m } of batch) {
+    refs.warehouses.add(m.warehouse);
+    for (const l of m.lines) {
+      refs.items.add(l.item);
+      if (l.fromLocation) refs.locations.add(l.fromLocation);
+      if (l.toLocation) refs.locations.add(l.toLocation);
+      if (l.lot) lots.add(l.lot);
+      if (l.serial) serials.add(l.serial);
+    }
+  }
+  const facts = await claimBatchWithFacts(tx, schema, {
+    claims: batch.map((b, n) => ({ moveId: ids[n]!, key: b.m.idempotencyKey, moveType: b.m.moveType })),
+    warehouses: [...refs.warehouses],
+    items: [...refs.items],
+    locations: [...refs.locations],
+    lots: [...lots],
+    serials: [...serials],
+  });
+  const todo: Move[] = [];
+  for (const [n, b] of batch.entries())
+    if (facts.claimed.delete(b.m.idempotencyKey)) todo.push({ ...b, moveId: ids[n]! });
   if (todo.length === 0) return { posted: 0, jobs: [] };
 
-  const items = await loadItems(
-    tx,
-    schema,
-    todo.flatMap((b) => b.m.lines.map((l) => l.item)),
-  );
-  const moves = [];
-  for (const b of todo)
-    moves.push({ ...b, m: (await inBaseUnits(tx, schema, b.m as PostMoveInput, items)) as BulkMove });
-  const locations = await loadLocations(
-    tx,
-    schema,
-    moves.flatMap((b) =>
-      b.m.lines.flatMap((l) => [l.fromLocation, l.toLocation].filter((x): x is string => Boolean(x))),
-    ),
-  );
+  const items = new Map<string, ItemRow>();
+  const locations = new Map<string, LocationRow>();
   const warehouses = new Map<string, WarehouseRow>();
-  for (const w of new Set(moves.map((b) => b.m.warehouse)))
-    warehouses.set(w, await loadWarehouse(tx, schema, w));
-  const lines = moves.flatMap((b) => b.m.lines);
-  const owners = await trackingOwners(
-    tx,
-    schema,
-    [...new Set(lines.flatMap((l) => (l.lot ? [l.lot] : [])))],
-    [...new Set(lines.flatMap((l) => (l.serial ? [l.serial] : [])))],
-  );
+  const owners = new Map<string, string>();
+  for (const r of facts.rows) {
+    if (r.kind === 'item') {
+      const [baseUom, precision] = (r.e ?? '|0').split('|');
+      items.set(r.id, {
+        id: r.id,
+        itemType: r.a as ItemRow['itemType'],
+        tracking: r.b as ItemRow['tracking'],
+        valuationMethod: r.c as ItemRow['valuationMethod'],
+        standardCost: r.d === null ? null : new Decimal(r.d),
+        baseUom: baseUom!,
+        basePrecision: Number(precision),
+      });
+    } else if (r.kind === 'location') locations.set(r.id, { id: r.id, warehouseId: r.a! });
+    else if (r.kind === 'warehouse')
+      warehouses.set(r.id, { id: r.id, companyId: r.a!, allowNegative: r.b === 'true' });
+    else owners.set(r.id, r.a!);
+  }
+  // Missing master data, in the order of the one-statement-per-table reads this replaces.
+  for (const b of todo) for (const l of b.m.lines) if (!items.has(l.item)) throw notFound('item', l.item);
+  const moves: Move[] = [];
+  for (const b of todo) {
+    const foreign = b.m.lines.some((l) => l.uom && l.uom !== items.get(l.item)!.baseUom);
+    moves.push(
+      foreign ? { ...b, m: (await inBaseUnits(tx, schema, b.m as PostMoveInput, items)) as BulkMove } : b,
+    );
+  }
+  for (const b of moves)
+    for (const l of b.m.lines)
+      for (const id of [l.fromLocation, l.toLocation])
+        if (id && !locations.has(id)) throw notFound('location', id);
+  for (const b of moves) if (!warehouses.has(b.m.warehouse)) throw notFound('warehouse', b.m.warehouse);
 
-  // Plan every move (pure checks), then lock what they touch in key order.
-  const planned = moves.map((b) =>
-    refer(b.i, () => {
-      const input: MoveLineInput[] = b.m.lines.map((l, n) => {
-        for (const id of [l.lot, l.serial])
-          if (id && owners.get(id) !== l.item)
-            throw new AppError(InventoryErrors.INVENTORY_NOT_FOUND, {
-              what: 'lot or serial of this item',
-              id,
-            });
-        return {
-          lineNo: n + 1,
-          item: items.get(l.item)!,
-          from: l.fromLocation ?? null,
-          to: l.toLocation ?? null,
-          lot: l.lot ?? null,
-          serial: l.serial ?? null,
-          quantity: new Decimal(l.quantity),
-        };
-      });
-      const wh = warehouses.get(b.m.warehouse)!;
-      return planMove(b.m.moveType, input).map((d) => {
-        if (locations.get(d.locationId)!.warehouseId !== wh.id)
-          throw new AppError(InventoryErrors.INVENTORY_INVALID_MOVE, {
-            line: d.lineNo,
-            reason: 'location is not in the move warehouse',
-          });
-        return {
-          ...d,
-          warehouseId: wh.id,
-          companyId: wh.companyId,
-          unitCost: b.m.lines[d.lineNo - 1]!.unitCost ?? null,
-        };
-      });
-    }),
-  );
+  // Plan every move (pure checks), then apply and lock what they touch in key order.
+  const planned = moves.map((b) => refer(b.i, () => planOne(b.m, { items, locations, warehouses, owners })));
   const all = planned.flat();
-  const stockKeys = [...new Map(all.map((d) => [`${d.itemId}|${d.warehouseId}`, d])).entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, d]) => d);
-  const stock = await lockStockRows(tx, schema, stockKeys);
-  const balances = await lockBalanceRows(tx, schema, lockOrder(all));
+  const deltas = sumDeltas(all);
+  const balancesLater = all.some((d) => d.serialId);
   const valKeys = [...new Map(all.map((d) => [`${d.itemId}|${d.companyId}`, d])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, d]) => d);
-  const valuations = await lockValuationRows(tx, schema, valKeys);
+    .map(([, d]) => ({ itemId: d.itemId, companyId: d.companyId }));
+  const totals = await applyBatchAndLock(tx, schema, {
+    stock: deltas.stock,
+    balances: deltas.balances,
+    valuations: valKeys,
+    balancesLater,
+  });
   // FIFO issues read only the layers they can reach (receipts add theirs after the open ones).
   const needs = new Map<string, { itemId: string; companyId: string; q: Decimal }>();
   for (const d of all)
-    if (d.quantity.isNegative() && items.get(d.itemId)!.valuationMethod === 'fifo') {
+    if (d.direction === 'out' && items.get(d.itemId)!.valuationMethod === 'fifo') {
       const k = `${d.itemId}|${d.companyId}`;
       const n = needs.get(k) ?? { itemId: d.itemId, companyId: d.companyId, q: new Decimal(0) };
       n.q = n.q.minus(d.quantity);
       needs.set(k, n);
     }
-  const state = new Map<string, Valuation>();
-  for (const [k, v] of valuations) state.set(k, { quantity: v.quantity, value: v.value, layers: [] });
   const reach = [...needs.values()].map((n) => ({
     itemId: n.itemId,
     companyId: n.companyId,
     quantity: n.q.toFixed(),
   }));
-  for (const l of reach.length > 0 ? await openLayersOf(tx, schema, reach) : [])
-    state.get(`${l.item_id}|${l.company_id}`)?.layers.push({
-      seq: l.seq,
-      remaining: dec(l.remaining),
-      remainingValue: dec(l.remaining_value),
-      unitCost: dec(l.unit_cost),
-      touched: false,
-    });
+  const layers = reach.length > 0 ? await openLayersOf(tx, schema, reach) : [];
 
-  const ledger: LedgerRow[] = [];
-  const balanceDelta = new Map<string, { key: (typeof all)[number]; delta: Decimal }>();
-  const stockDelta = new Map<string, { itemId: string; warehouseId: string; onHand: Decimal }>();
-  for (const [n, b] of moves.entries()) {
-    refer(b.i, () => {
-      for (const d of planned[n]!) {
-        const bk = `${d.itemId}|${d.locationId}|${orNil(d.lotId)}|${orNil(d.serialId)}`;
-        const next = balances.get(bk)!.plus(d.quantity);
-        const wh = warehouses.get(d.warehouseId)!;
-        if (next.isNegative() && (d.serialId || !wh.allowNegative)) {
-          throw d.serialId
-            ? new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: d.serialId })
-            : new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_STOCK, {
-                item: d.itemId,
-                location: d.locationId,
-                onHand: next.minus(d.quantity).toFixed(),
-                needed: d.quantity.neg().toFixed(),
-              });
-        }
-        balances.set(bk, next);
-        const s = stock.get(`${d.itemId}|${d.warehouseId}`)!;
-        if (d.quantity.isNegative() && s.onHand.plus(d.quantity).lt(s.reserved) && !wh.allowNegative)
-          throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
-            item: d.itemId,
-            available: Decimal.max(s.onHand.minus(s.reserved), 0).toFixed(),
-            requested: d.quantity.neg().toFixed(),
-          });
-        s.onHand = s.onHand.plus(d.quantity);
-        const value = valueDelta(state.get(`${d.itemId}|${d.companyId}`)!, items.get(d.itemId)!, d, {
-          moveId: b.moveId,
-          postingDate: b.m.postingDate,
-        });
-        const bd = balanceDelta.get(bk) ?? { key: d, delta: new Decimal(0) };
-        bd.delta = bd.delta.plus(d.quantity);
-        balanceDelta.set(bk, bd);
-        const sd = stockDelta.get(`${d.itemId}|${d.warehouseId}`) ?? {
-          itemId: d.itemId,
-          warehouseId: d.warehouseId,
-          onHand: new Decimal(0),
-        };
-        sd.onHand = sd.onHand.plus(d.quantity);
-        stockDelta.set(`${d.itemId}|${d.warehouseId}`, sd);
-        ledger.push({
-          moveId: b.moveId,
-          lineNo: d.lineNo,
-          moveType: b.m.moveType,
-          itemId: d.itemId,
-          warehouseId: d.warehouseId,
-          companyId: d.companyId,
-          locationId: d.locationId,
-          lotId: d.lotId,
-          serialId: d.serialId,
-          quantity: d.quantity,
-          value,
-          postingDate: b.m.postingDate,
-          sourceType: b.m.sourceType ?? null,
-          sourceId: b.m.sourceId ?? null,
-        });
-      }
-    });
+  const start: BatchStart = { stock: new Map(), balances: new Map(), valuations: new Map(), layers };
+  const applied = new Map<string, string>();
+  for (const s of deltas.stock) applied.set(`${s.itemId}|${s.warehouseId}`, s.onHand);
+  for (const b of deltas.balances)
+    applied.set(
+      `${b.itemId}|${b.locationId}|${orNil(b.lotId)}|${orNil(b.serialId)}`,
+      balancesLater ? '0' : b.delta,
+    );
+  for (const r of totals) {
+    if (r.kind === 's')
+      start.stock.set(`${r.k1}|${r.k2}`, {
+        onHand: r.x,
+        reserved: r.y!,
+        applied: applied.get(`${r.k1}|${r.k2}`)!,
+      });
+    else if (r.kind === 'b') {
+      const k = `${r.k1}|${r.k2}|${r.k3}|${r.k4}`;
+      start.balances.set(k, { onHand: r.x, applied: applied.get(k)! });
+    } else start.valuations.set(`${r.k1}|${r.k2}`, { quantity: r.x, value: r.y! });
   }
-
+  const valued = valueMoves({
+    moves: moves.map(
+      (b, n): BatchMove => ({
+        moveId: b.moveId,
+        moveType: b.m.moveType,
+        postingDate: b.m.postingDate,
+        sourceType: b.m.sourceType ?? null,
+        sourceId: b.m.sourceId ?? null,
+        deltas: planned[n]!,
+      }),
+    ),
+    start,
+    items,
+    warehouses,
+    refer: (n, f) => refer(moves[n]!.i, f),
+  });
   // Back-dated against what was already posted: queue revaluation (checked before the append).
   const firstDate = new Map<string, { id: string; itemId: string; companyId: string; fromDate: string }>();
-  for (const r of ledger)
+  for (const r of valued.ledger)
     if (!firstDate.has(`${r.itemId}|${r.companyId}`))
       firstDate.set(`${r.itemId}|${r.companyId}`, {
-        id: newId(),
+        id: '',
         itemId: r.itemId,
         companyId: r.companyId,
         fromDate: r.postingDate,
       });
-  const jobs = await enqueueRevaluations(tx, schema, [...firstDate.values()]);
+  const jobIds = newIds(firstDate.size);
+  const revaluations = [...firstDate.values()].map((j, n) => ({ ...j, id: jobIds[n]! }));
   try {
-    await addBalanceRows(
-      tx,
-      schema,
-      [...balanceDelta.values()].map((b) => ({ key: b.key, delta: b.delta.toFixed() })),
-    );
+    const jobs = await appendBatchTail(tx, schema, {
+      balances: balancesLater ? deltas.balances : null,
+      ...valued.writes,
+      ledger: valued.ledger,
+      event: {
+        topic: 'inventory.stock_move.bulk_posted',
+        moveId: moves[0]!.moveId,
+        payload: { moves: moves.map((b) => b.moveId), lines: valued.ledger.length },
+      },
+      revaluations,
+    });
+    return { posted: moves.length, jobs };
   } catch (err) {
-    if (isUniqueOrCheck(err))
+    if (balancesLater && isUniqueOrCheck(err))
       throw new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, {
         serial: all.find((d) => d.serialId)?.serialId ?? '',
       });
     throw err;
   }
-  await addStockRows(
-    tx,
-    schema,
-    [...stockDelta.values()].map((s) => ({ ...s, onHand: s.onHand.toFixed() })),
-  );
-  await writeValuation(tx, schema, state, valuations);
-  await insertLedgerRows(tx, schema, ledger);
-  await enqueueEvent(tx, schema, 'inventory.stock_move.bulk_posted', moves[0]!.moveId, {
-    moves: moves.map((b) => b.moveId),
-    lines: ledger.length,
-  });
-  return { posted: moves.length, jobs };
 }
 
-async function writeValuation(
-  tx: Executor,
-  schema: string,
-  state: Map<string, Valuation>,
-  before: Map<string, { quantity: Decimal; value: Decimal }>,
-) {
-  const writes = valuationWrites(state, before);
-  await addValuationRows(tx, schema, writes.valuations);
-  await setLayerRemainders(tx, schema, writes.remainders);
-  await insertLayerRows(tx, schema, writes.created);
+function planOne(
+  m: BulkMove,
+  k: {
+    items: Map<string, ItemRow>;
+    locations: Map<string, LocationRow>;
+    warehouses: Map<string, WarehouseRow>;
+    owners: Map<string, string>;
+  },
+): BatchDelta[] {
+  const input: MoveLineInput[] = m.lines.map((l, n) => {
+    for (const id of [l.lot, l.serial])
+      if (id && k.owners.get(id) !== l.item)
+        throw new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what: 'lot or serial of this item', id });
+    return {
+      lineNo: n + 1,
+      item: k.items.get(l.item)!,
+      from: l.fromLocation ?? null,
+      to: l.toLocation ?? null,
+      lot: l.lot ?? null,
+      serial: l.serial ?? null,
+      quantity: new Decimal(l.quantity),
+    };
+  });
+  const wh = k.warehouses.get(m.warehouse)!;
+  return planMove(m.moveType, input).map((d) => {
+    if (k.locations.get(d.locationId)!.warehouseId !== wh.id)
+      throw new AppError(InventoryErrors.INVENTORY_INVALID_MOVE, {
+        line: d.lineNo,
+        reason: 'location is not in the move warehouse',
+      });
+    const delta = d as BatchDelta;
+    delta.warehouseId = wh.id;
+    delta.companyId = wh.companyId;
+    delta.unitCost = m.lines[d.lineNo - 1]!.unitCost ?? null;
+    return delta;
+  });
+}
+
+/** The batch's deltas summed per stock row and per balance row, each list in lock order. */
+function sumDeltas(all: BatchDelta[]): { stock: BatchStockChange[]; balances: BatchBalanceChange[] } {
+  // Integer sums when every quantity has at most 9 places (the columns' scale), else decimals.
+  const scaled = all.map((d) => toScaled(d.quantity.toFixed()));
+  const exact = scaled.every((q) => q !== null);
+  const stock = new Map<string, { itemId: string; warehouseId: string; q: bigint; d: Decimal }>();
+  const balances = new Map<string, { key: BatchDelta; q: bigint; d: Decimal }>();
+  for (const [n, d] of all.entries()) {
+    const sk = `${d.itemId}|${d.warehouseId}`;
+    const s = stock.get(sk) ?? { itemId: d.itemId, warehouseId: d.warehouseId, q: 0n, d: new Decimal(0) };
+    const bk = `${d.itemId}|${d.locationId}|${orNil(d.lotId)}|${orNil(d.serialId)}`;
+    const b = balances.get(bk) ?? { key: d, q: 0n, d: new Decimal(0) };
+    if (exact) {
+      s.q += scaled[n]!;
+      b.q += scaled[n]!;
+    } else {
+      s.d = s.d.plus(d.quantity);
+      b.d = b.d.plus(d.quantity);
+    }
+    stock.set(sk, s);
+    balances.set(bk, b);
+  }
+  const text = (x: { q: bigint; d: Decimal }) => (exact ? scaledText(x.q) : x.d.toFixed());
+  return {
+    stock: [...stock.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, s]) => ({ itemId: s.itemId, warehouseId: s.warehouseId, onHand: text(s) })),
+    balances: lockOrder([...balances.values()].map((b) => ({ ...b.key, delta: text(b) }))).map((b) => ({
+      itemId: b.itemId,
+      locationId: b.locationId,
+      lotId: b.lotId,
+      serialId: b.serialId,
+      warehouseId: b.warehouseId,
+      delta: b.delta,
+    })),
+  };
 }
 
 /** Runs `f`; a refusal names the move (its index in the input) in the error's details. */
@@ -323,4 +344,20 @@ function refer<T>(index: number, f: () => T): T {
       ]);
     throw err;
   }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `n` UUIDv7 ids of this millisecond from one draw of random bytes (newId() draws per id). */
+function newIds(n: number): string[] {
+  const bytes = randomFillSync(new Uint8Array(n * 10));
+  const time = Date.now().toString(16).padStart(12, '0');
+  const head = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  const out = new Array<string>(n);
+  for (let i = 0, o = 0; i < n; i++, o += 10) {
+    const b = (j: number) => HEX[bytes[o + j]!]!;
+    out[i] =
+      `${head}${HEX[bytes[o]! & 0x0f]![1]}${b(1)}-${HEX[(bytes[o + 2]! & 0x3f) | 0x80]}${b(3)}-${b(4)}${b(5)}${b(6)}${b(7)}${b(8)}${b(9)}`;
+  }
+  return out;
 }

@@ -1,0 +1,363 @@
+/**
+ * The statements of one bulk-import batch (decision 0013's addendum), rows as `unnest` arrays:
+ *
+ * 1. `claimBatchWithFacts`: claim the idempotency keys and read the master data the batch names;
+ * 2. `applyBatchAndLock`: add the deltas to the stock rows, then the balance rows, then lock the
+ *    valuation rows (one data-modifying WITH whose later parts wait on the earlier ones: the lock
+ *    order stock -> balance -> valuation of every writer, keys sorted), answering the totals; the
+ *    refusals are judged in memory from them and roll the transaction back;
+ * 3. the open FIFO layers the issues can reach (`openLayersOf`, bulk-stock.repository.ts);
+ * 4. `appendBatchTail`: valuation totals, layer updates and inserts, ledger rows, the outbox event
+ *    and the back-dated check, together.
+ *
+ * Columns of ids, dates and numbers travel as one comma-separated text each (`string_to_array`):
+ * the driver's per-element quoting of array parameters costs more than the join.
+ */
+import { type Executor, type RawBuilder, sql } from '@tenon/db';
+import type { NewLayer } from './bulk-stock.repository.ts';
+import { revaluationUpsert } from './bulk-stock.repository.ts';
+import { orNil } from './stock.repository.ts';
+
+const t = (schema: string, name: string) => sql.id(schema, name);
+
+/** A column of values that never contain a comma (uuids, dates, decimal strings, integers). */
+const list = (values: readonly (string | number)[], type: 'uuid' | 'date' | 'numeric' | 'int' | 'bigint') =>
+  sql`string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[]`;
+
+export type BatchFactRow = {
+  kind: string;
+  id: string;
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  e: string | null;
+};
+
+/**
+ * Claims the keys (rows in input order) and reads warehouses, items (with the base unit's
+ * precision), locations, lots and serials. Answers the keys claimed now and the master-data rows.
+ */
+export async function claimBatchWithFacts(
+  tx: Executor,
+  schema: string,
+  k: {
+    claims: { moveId: string; key: string; moveType: string }[];
+    warehouses: string[];
+    items: string[];
+    locations: string[];
+    lots: string[];
+    serials: string[];
+  },
+): Promise<{ claimed: Set<string>; rows: BatchFactRow[] }> {
+  const { rows } = await tx.run<BatchFactRow>(
+    sql`WITH c AS (INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
+          SELECT * FROM unnest(${list(
+            k.claims.map((r) => r.moveId),
+            'uuid',
+          )}, ${k.claims.map((r) => r.key)}::text[],
+            ${k.claims.map((r) => r.moveType)}::text[])
+          ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key)
+        SELECT 'claim' AS kind, idempotency_key AS id, NULL AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM c
+        UNION ALL
+        SELECT 'warehouse', id::text, company::text, coalesce(allow_negative, false)::text, NULL, NULL, NULL
+        FROM ${t(schema, 'warehouse')} WHERE id = ANY(${list(k.warehouses, 'uuid')})
+        UNION ALL
+        SELECT 'item', i.id::text, i.item_type, i.tracking, i.valuation_method,
+          i.standard_cost::text, concat(i.base_uom, '|', coalesce(u.precision, 0))
+        FROM ${t(schema, 'item')} i LEFT JOIN ${t(schema, 'uom')} u ON u.id = i.base_uom
+        WHERE i.id = ANY(${list(k.items, 'uuid')})
+        UNION ALL
+        SELECT 'location', id::text, warehouse::text, NULL, NULL, NULL, NULL
+        FROM ${t(schema, 'location')} WHERE id = ANY(${list(k.locations, 'uuid')})
+        UNION ALL
+        SELECT 'lot', id::text, item::text, NULL, NULL, NULL, NULL
+        FROM ${t(schema, 'lot')} WHERE id = ANY(${list(k.lots, 'uuid')})
+        UNION ALL
+        SELECT 'serial', id::text, item::text, NULL, NULL, NULL, NULL
+        FROM ${t(schema, 'serial_number')} WHERE id = ANY(${list(k.serials, 'uuid')})`,
+  );
+  const claimed = new Set<string>();
+  const facts: BatchFactRow[] = [];
+  for (const r of rows) {
+    if (r.kind === 'claim') claimed.add(r.id);
+    else facts.push(r);
+  }
+  return { claimed, rows: facts };
+}
+
+export type BatchStockChange = { itemId: string; warehouseId: string; onHand: string };
+export type BatchBalanceChange = {
+  itemId: string;
+  locationId: string;
+  lotId: string | null;
+  serialId: string | null;
+  warehouseId: string;
+  delta: string;
+};
+
+export type BatchTotalsRow = {
+  kind: string;
+  k1: string;
+  k2: string;
+  k3: string | null;
+  k4: string | null;
+  x: string;
+  y: string | null;
+};
+
+/**
+ * Adds the deltas to the stock rows, then to the balance rows (creating them), then locks the
+ * valuation rows, each in the given (sorted) key order; answers the rows' totals after the change.
+ * With `balancesLater` the balance rows are only locked (serials: their row may hold only 0 or 1,
+ * checked on every row, so they are updated after the checks, by the tail).
+ */
+export async function applyBatchAndLock(
+  tx: Executor,
+  schema: string,
+  k: {
+    stock: BatchStockChange[];
+    balances: BatchBalanceChange[];
+    valuations: { itemId: string; companyId: string }[];
+    balancesLater: boolean;
+  },
+): Promise<BatchTotalsRow[]> {
+  const b = k.balances;
+  const balanceSet = k.balancesLater ? sql`on_hand = b.on_hand` : sql`on_hand = b.on_hand + excluded.on_hand`;
+  const { rows } = await tx.run<BatchTotalsRow>(
+    sql`WITH s AS (
+        INSERT INTO ${t(schema, 'inv_stock')} AS s (item_id, warehouse_id, on_hand)
+        SELECT * FROM unnest(${list(
+          k.stock.map((r) => r.itemId),
+          'uuid',
+        )}, ${list(
+          k.stock.map((r) => r.warehouseId),
+          'uuid',
+        )},
+          ${list(
+            k.stock.map((r) => r.onHand),
+            'numeric',
+          )})
+        ON CONFLICT (item_id, warehouse_id) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand
+        RETURNING s.item_id, s.warehouse_id, s.on_hand, s.reserved),
+      b AS (
+        INSERT INTO ${t(schema, 'inv_balance')} AS b (item_id, location_id, lot_id, serial_id, warehouse_id, on_hand)
+        SELECT * FROM unnest(${list(
+          b.map((r) => r.itemId),
+          'uuid',
+        )}, ${list(
+          b.map((r) => r.locationId),
+          'uuid',
+        )},
+          ${list(
+            b.map((r) => orNil(r.lotId)),
+            'uuid',
+          )}, ${list(
+            b.map((r) => orNil(r.serialId)),
+            'uuid',
+          )},
+          ${list(
+            b.map((r) => r.warehouseId),
+            'uuid',
+          )}, ${list(
+            b.map((r) => (k.balancesLater ? '0' : r.delta)),
+            'numeric',
+          )})
+        WHERE (SELECT count(*) FROM s) >= 0
+        ON CONFLICT (item_id, location_id, lot_id, serial_id) DO UPDATE SET ${balanceSet}
+        RETURNING b.item_id, b.location_id, b.lot_id, b.serial_id, b.on_hand),
+      v AS (
+        INSERT INTO ${t(schema, 'inv_valuation')} AS v (item_id, company_id)
+        SELECT * FROM unnest(${list(
+          k.valuations.map((r) => r.itemId),
+          'uuid',
+        )}, ${list(
+          k.valuations.map((r) => r.companyId),
+          'uuid',
+        )})
+        WHERE (SELECT count(*) FROM b) >= 0
+        ON CONFLICT (item_id, company_id) DO UPDATE SET quantity = v.quantity
+        RETURNING v.item_id, v.company_id, v.quantity, v.value)
+    SELECT 's' AS kind, item_id::text AS k1, warehouse_id::text AS k2, NULL AS k3, NULL AS k4,
+      on_hand::text AS x, reserved::text AS y FROM s
+    UNION ALL SELECT 'b', item_id::text, location_id::text, lot_id::text, serial_id::text, on_hand::text, NULL FROM b
+    UNION ALL SELECT 'v', item_id::text, company_id::text, NULL, NULL, quantity::text, value::text FROM v`,
+  );
+  return rows;
+}
+
+export type BatchLedgerRow = {
+  moveId: string;
+  lineNo: number;
+  moveType: string;
+  itemId: string;
+  warehouseId: string;
+  companyId: string;
+  locationId: string;
+  lotId: string | null;
+  serialId: string | null;
+  quantity: string;
+  value: string;
+  postingDate: string;
+  sourceType: string | null;
+  sourceId: string | null;
+};
+
+/**
+ * The batch's writes after the checks, in one statement: balances (when `applyBatchAndLock` only
+ * locked them), valuation totals, touched layers, new layers, ledger rows, the outbox event, and the
+ * revaluation jobs of the items the batch is back-dated for (the check sees only earlier rows: a
+ * statement does not see its own inserts). Returns the pending job ids.
+ */
+export async function appendBatchTail(
+  tx: Executor,
+  schema: string,
+  k: {
+    balances: BatchBalanceChange[] | null;
+    valuations: { itemId: string; companyId: string; quantity: string; value: string }[];
+    remainders: { seq: string; remaining: string; remainingValue: string }[];
+    created: NewLayer[];
+    ledger: BatchLedgerRow[];
+    event: { topic: string; moveId: string; payload: unknown };
+    revaluations: { id: string; itemId: string; companyId: string; fromDate: string }[];
+  },
+): Promise<string[]> {
+  const b = k.balances ?? [];
+  const v = k.valuations;
+  const r = k.remainders;
+  const n = k.created;
+  const g = k.ledger;
+  const parts: RawBuilder<unknown>[] = [];
+  if (b.length > 0)
+    parts.push(sql`bu AS (UPDATE ${t(schema, 'inv_balance')} AS b SET on_hand = b.on_hand + x.d
+      FROM unnest(${list(
+        b.map((y) => y.itemId),
+        'uuid',
+      )}, ${list(
+        b.map((y) => y.locationId),
+        'uuid',
+      )},
+        ${list(
+          b.map((y) => orNil(y.lotId)),
+          'uuid',
+        )}, ${list(
+          b.map((y) => orNil(y.serialId)),
+          'uuid',
+        )},
+        ${list(
+          b.map((y) => y.delta),
+          'numeric',
+        )}) AS x(item_id, location_id, lot_id, serial_id, d)
+      WHERE b.item_id = x.item_id AND b.location_id = x.location_id AND b.lot_id = x.lot_id AND b.serial_id = x.serial_id
+      RETURNING 1)`);
+  parts.push(sql`vu AS (UPDATE ${t(schema, 'inv_valuation')} AS y SET quantity = y.quantity + x.q, value = y.value + x.v
+      FROM unnest(${list(
+        v.map((y) => y.itemId),
+        'uuid',
+      )}, ${list(
+        v.map((y) => y.companyId),
+        'uuid',
+      )},
+        ${list(
+          v.map((y) => y.quantity),
+          'numeric',
+        )}, ${list(
+          v.map((y) => y.value),
+          'numeric',
+        )}) AS x(item_id, company_id, q, v)
+      WHERE y.item_id = x.item_id AND y.company_id = x.company_id
+      RETURNING 1)`);
+  if (r.length > 0)
+    parts.push(sql`lu AS (UPDATE ${t(schema, 'inv_layer')} AS y SET remaining = x.r, remaining_value = x.rv
+      FROM unnest(${list(
+        r.map((y) => y.seq),
+        'bigint',
+      )}, ${list(
+        r.map((y) => y.remaining),
+        'numeric',
+      )},
+        ${list(
+          r.map((y) => y.remainingValue),
+          'numeric',
+        )}) AS x(seq, r, rv)
+      WHERE y.seq = x.seq
+      RETURNING 1)`);
+  if (n.length > 0)
+    parts.push(sql`li AS (INSERT INTO ${t(schema, 'inv_layer')}
+      (item_id, company_id, move_id, posting_date, quantity, remaining, remaining_value, unit_cost)
+      SELECT * FROM unnest(${list(
+        n.map((y) => y.itemId),
+        'uuid',
+      )}, ${list(
+        n.map((y) => y.companyId),
+        'uuid',
+      )}, ${list(
+        n.map((y) => y.moveId),
+        'uuid',
+      )},
+        ${list(
+          n.map((y) => y.postingDate),
+          'date',
+        )}, ${list(
+          n.map((y) => y.quantity),
+          'numeric',
+        )}, ${list(
+          n.map((y) => y.remaining),
+          'numeric',
+        )},
+        ${list(
+          n.map((y) => y.remainingValue),
+          'numeric',
+        )}, ${list(
+          n.map((y) => y.unitCost),
+          'numeric',
+        )})
+      RETURNING 1)`);
+  parts.push(sql`gi AS (INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
+      company_id, location_id, lot_id, serial_id, quantity, value, posting_date, source_type, source_id)
+    SELECT * FROM unnest(${list(
+      g.map((y) => y.moveId),
+      'uuid',
+    )}, ${list(
+      g.map((y) => y.lineNo),
+      'int',
+    )}, ${g.map((y) => y.moveType)}::text[],
+      ${list(
+        g.map((y) => y.itemId),
+        'uuid',
+      )}, ${list(
+        g.map((y) => y.warehouseId),
+        'uuid',
+      )}, ${list(
+        g.map((y) => y.companyId),
+        'uuid',
+      )},
+      ${list(
+        g.map((y) => y.locationId),
+        'uuid',
+      )}, ${list(
+        g.map((y) => orNil(y.lotId)),
+        'uuid',
+      )}, ${list(
+        g.map((y) => orNil(y.serialId)),
+        'uuid',
+      )},
+      ${list(
+        g.map((y) => y.quantity),
+        'numeric',
+      )}, ${list(
+        g.map((y) => y.value),
+        'numeric',
+      )},
+      ${list(
+        g.map((y) => y.postingDate),
+        'date',
+      )}, ${g.map((y) => y.sourceType)}::text[], ${g.map((y) => y.sourceId)}::text[])
+    RETURNING 1)`);
+  parts.push(sql`o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
+      VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)`);
+  const { rows } = await tx.run<{ id: string }>(
+    sql`WITH ${sql.join(parts)} ${revaluationUpsert(schema, k.revaluations)}`,
+  );
+  return rows.map((x) => x.id);
+}
