@@ -25,7 +25,8 @@ type Request = {
   done: (r: PostMoveResult) => void;
   fail: (err: unknown) => void;
 };
-type Queue = { running: boolean; waiting: Request[] };
+/** `workers` draining it, `busy` of them posting a group now. */
+type Queue = { workers: number; busy: number; waiting: Request[] };
 type Alone = (input: PostMoveInput) => Promise<PostMoveResult>;
 
 /** A posting of a group refused (the group's transaction rolls back). */
@@ -37,6 +38,11 @@ class Refused extends Error {
 
 /** Postings per transaction at most. */
 const BATCH = 64;
+/**
+ * Groups in flight at once per schema: while PostgreSQL writes one, this process prepares the
+ * next, and the database's cores share the work.
+ */
+const WORKERS = 2;
 /** Entries per revaluation chunk when a combined posting was back-dated. */
 const CHUNK = 10_000;
 /** Attempts at a group, each without the posting refused in the one before. */
@@ -59,35 +65,49 @@ export function postCombined(db: Database, schema: string, input: PostMoveInput,
   }
   let queue = bySchema.get(schema);
   if (!queue) {
-    queue = { running: false, waiting: [] };
+    queue = { workers: 0, busy: 0, waiting: [] };
     bySchema.set(schema, queue);
   }
   const q = queue;
   return new Promise<PostMoveResult>((done, fail) => {
     q.waiting.push({ input, done, fail });
-    if (!q.running) void drain(db, schema, q, alone);
+    if (q.workers === 0) void work(db, schema, q, alone);
   });
 }
 
-async function drain(db: Database, schema: string, q: Queue, alone: Alone) {
-  q.running = true;
+async function work(db: Database, schema: string, q: Queue, alone: Alone) {
+  q.workers++;
   try {
-    while (q.waiting.length > 0) {
-      const batch = takeBatch(q.waiting);
-      if (batch.length === 1) {
-        await alone(batch[0]!.input).then(batch[0]!.done, batch[0]!.fail);
-        continue;
-      }
-      const posted = await postGroup(db, schema, batch, alone);
-      for (const r of posted.group) {
-        const moveId = posted.moves.get(r);
-        // Refused, failed, or a replay: the single path gives this posting its own answer.
-        if (moveId) r.done({ moveId, replayed: false });
-        else alone(r.input).then(r.done, r.fail);
+    for (;;) {
+      // A turn of the event loop first, so that the callers answered by the last group (and any
+      // others arriving now) join the next one.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (q.waiting.length === 0) return;
+      const batch = takeBatch(q.waiting, Math.ceil(q.waiting.length / (WORKERS - q.busy)));
+      if (q.waiting.length > 0 && q.workers < WORKERS) void work(db, schema, q, alone);
+      q.busy++;
+      try {
+        await postBatch(db, schema, batch, alone);
+      } finally {
+        q.busy--;
       }
     }
   } finally {
-    q.running = false;
+    q.workers--;
+  }
+}
+
+async function postBatch(db: Database, schema: string, batch: Request[], alone: Alone) {
+  if (batch.length === 1) {
+    await alone(batch[0]!.input).then(batch[0]!.done, batch[0]!.fail);
+    return;
+  }
+  const posted = await postGroup(db, schema, batch, alone);
+  for (const r of posted.group) {
+    const moveId = posted.moves.get(r);
+    // Failed, or a replay: the single path gives this posting its own answer.
+    if (moveId) r.done({ moveId, replayed: false });
+    else alone(r.input).then(r.done, r.fail);
   }
 }
 
@@ -115,11 +135,11 @@ async function postGroup(db: Database, schema: string, batch: Request[], alone: 
   return { group, moves: new Map<Request, string>() };
 }
 
-/** The next postings to combine: at most BATCH, each idempotency key once. */
-function takeBatch(waiting: Request[]): Request[] {
+/** The next postings to combine: at most `share` (and BATCH), each idempotency key once. */
+function takeBatch(waiting: Request[], share: number): Request[] {
   const keys = new Set<string>();
   const batch: Request[] = [];
-  for (let i = 0; i < waiting.length && batch.length < BATCH; ) {
+  for (let i = 0; i < waiting.length && batch.length < Math.min(share, BATCH); ) {
     const r = waiting[i]!;
     if (keys.has(r.input.idempotencyKey)) {
       i++;
