@@ -1,4 +1,5 @@
-declare module 'swagger-ui-dist' {
-  const swaggerUi: { getAbsoluteFSPath(): string };
-  export default swaggerUi;
+declare module 'swagger-ui-dist/absolute-path.js' {
+  /** The folder holding swagger-ui-dist's static files. */
+  const getAbsoluteFSPath: () => string;
+  export default getAbsoluteFSPath;
 }

@@ -4,7 +4,6 @@
  * one the documents fall back to Helvetica and English labels (CJK characters cannot be drawn).
  */
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 
 const CANDIDATES = [
   '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
@@ -42,7 +41,9 @@ export type DocumentSpec = {
 };
 
 /** A one-table document; labels as `[zh-CN, en]`, shown both when a CJK font exists. */
-export function renderDocument(spec: DocumentSpec): Promise<Buffer> {
+export async function renderDocument(spec: DocumentSpec): Promise<Buffer> {
+  // Loaded on the first document: a large package most processes never need.
+  const { default: PDFDocument } = await import('pdfkit');
   const font = cjkFont();
   const text = (pair: [string, string]) => (font ? `${pair[0]} ${pair[1]}` : pair[1]);
   const safe = (s: string) => (font ? s : s.replace(/[^\x20-\x7e]/g, '?'));

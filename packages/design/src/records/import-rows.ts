@@ -4,7 +4,7 @@
  */
 import { AppError, defineErrors, type FieldError, isUuid, type Locale } from '@tenon/core';
 import { type Executor, sql } from '@tenon/db';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CompiledEntity, TenantMetamodel } from '../registry.ts';
 import type { FieldDef } from '../types.ts';
 import type { AccessPolicy } from './access.ts';
@@ -62,7 +62,9 @@ function excelCell(value: ExcelJS.CellValue): Cell {
 }
 
 async function readExcel(buffer: Buffer): Promise<Cell[][]> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded when a workbook is read: a large package most processes never need.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (err) {

@@ -5,7 +5,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { AppError, defineErrors } from '@tenon/core';
-import ExcelJS from 'exceljs';
+
 import { type AccessDecision, type AccessPolicy, requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import type { RecordContext } from '../records/context.ts';
@@ -200,9 +200,11 @@ function xlsxStream(
   cells: Cells,
 ): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false });
-  const worksheet = workbook.addWorksheet(sheet.slice(0, 31));
   void (async () => {
+    // Loaded on the first Excel export: a large package most processes never need.
+    const { default: Excel } = await import('exceljs');
+    const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false });
+    const worksheet = workbook.addWorksheet(sheet.slice(0, 31));
     worksheet.addRow(header).commit();
     for await (const page of rows) for (const r of page) worksheet.addRow(cells(r, true)).commit();
     worksheet.commit();

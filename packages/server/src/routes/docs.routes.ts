@@ -1,7 +1,8 @@
 /** `/api/openapi.json` from the live metamodel and an interactive reference at `/api/docs`. */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import swaggerUi from 'swagger-ui-dist';
+// The path helper only: the package's index loads its whole browser bundle.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 import { type ServerDeps, tenantOf } from '../context.ts';
 import { buildOpenApi } from '../openapi.ts';
 
@@ -59,7 +60,7 @@ const PAGE = `<!doctype html>
 
 export async function docsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await app.register(fastifyStatic, {
-    root: swaggerUi.getAbsoluteFSPath(),
+    root: getAbsoluteFSPath(),
     prefix: '/api/docs/static/',
     decorateReply: false,
   });
