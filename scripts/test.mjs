@@ -116,7 +116,8 @@ const args = [
   '--import',
   'tsx',
   '--test',
-  '--test-concurrency=2',
+  // Test files at once (default 2: one per core of the CI machine).
+  `--test-concurrency=${Number(process.env.TEST_CONCURRENCY ?? 2)}`,
   // No single test may run longer than 10 minutes (the watchdog below bounds the whole run).
   '--test-timeout=600000',
   '--test-reporter=spec',
