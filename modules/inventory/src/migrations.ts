@@ -172,5 +172,20 @@ export const inventoryMigrations: MigrationSet = {
             EXECUTE FUNCTION ${sql.id(s, 'inv_balance_serial_once')}()`,
       ],
     },
+    {
+      // Fewer index entries per posting (decision 0013's addendum). The ledger's (item, company,
+      // date, seq) index repeats (item, date, seq): every query by item and company is planned on
+      // the latter with the company as a filter (one company per item in practice). The open layers'
+      // (item, company, seq) index is covered by the FIFO-order one that every open-layer read uses.
+      // Only reversals set `reverses`: its unique index need not hold every other posting's NULL.
+      id: 'inventory-0006-fewer-posting-indexes',
+      statements: (s) => [
+        sql`DROP INDEX ${sql.id(s, 'ix_inv_ledger_item_company')}`,
+        sql`DROP INDEX ${sql.id(s, 'ix_inv_layer_open')}`,
+        sql`DROP INDEX ${sql.id(s, 'ux_inv_posting_reverses')}`,
+        sql`CREATE UNIQUE INDEX ${sql.id('ux_inv_posting_reverses')} ON ${sql.id(s, 'inv_posting')} (reverses)
+            WHERE reverses IS NOT NULL`,
+      ],
+    },
   ],
 };

@@ -15,7 +15,6 @@
  */
 import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import type { NewLayer } from './bulk-stock.repository.ts';
-import { revaluationUpsert } from './bulk-stock.repository.ts';
 import { orNil } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
@@ -357,7 +356,44 @@ export async function appendBatchTail(
   parts.push(sql`o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
       VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)`);
   const { rows } = await tx.run<{ id: string }>(
-    sql`WITH ${sql.join(parts)} ${revaluationUpsert(schema, k.revaluations)}`,
+    sql`WITH ${sql.join(parts)} ${revaluationProbe(schema, k.revaluations)}`,
   );
   return rows.map((x) => x.id);
+}
+
+/**
+ * Revaluation jobs (decision 0012) for the items with a ledger entry dated after the batch's first
+ * one: `revaluationUpsert` with one bounded index probe per item (`LATERAL … LIMIT 1`). Its
+ * `EXISTS` form is planned as a hash join over the whole ledger for a batch's thousand items, a
+ * scan per batch that grows with the ledger.
+ */
+function revaluationProbe(
+  schema: string,
+  rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
+) {
+  return sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
+    SELECT v.id, v.item_id, v.company_id, v.from_date
+    FROM unnest(${list(
+      rows.map((r) => r.id),
+      'uuid',
+    )}, ${list(
+      rows.map((r) => r.itemId),
+      'uuid',
+    )},
+      ${list(
+        rows.map((r) => r.companyId),
+        'uuid',
+      )}, ${list(
+        rows.map((r) => r.fromDate),
+        'date',
+      )}) AS v(id, item_id, company_id, from_date)
+    CROSS JOIN LATERAL (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
+      AND l.company_id = v.company_id AND l.posting_date > v.from_date LIMIT 1) AS later
+    ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
+      from_date = least(j.from_date, excluded.from_date),
+      cursor_date = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_date END,
+      cursor_seq = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.cursor_seq END,
+      state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
+      updated_at = now()
+    RETURNING j.id`;
 }
