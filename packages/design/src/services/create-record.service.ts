@@ -1,6 +1,6 @@
 /** Create: check access, validate, fill defaults, formulas and numbers, insert with lines and links, audit. */
 import { validationError } from '@tenon/core';
-import type { Executor } from '@tenon/db';
+import { compile, type Executor } from '@tenon/db';
 import { requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import { actorStamp, type RecordContext } from '../records/context.ts';
@@ -76,13 +76,38 @@ async function insertInOneStatement(
 ): Promise<RecordData> {
   applyDefaults(entity, record, ctx);
   computeFormulas(entity, record);
-  const statement = createStatement(ctx, entity, record);
+  const { text, params } = compile(createStatement(ctx, entity, record));
+  // Outside a transaction the statement is prepared once per text and connection (decision 0052).
+  const name = 'inTransaction' in db ? undefined : statementName(entity, text);
   try {
-    const { rows } = await db.run<RecordData>(statement);
+    const { rows } = await db.query<RecordData>(text, params, name ? { name } : undefined);
     return writeResponse(ctx.access, ctx.metamodel, entity, rowToRecord(entity, rows[0]!));
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }
+}
+
+/**
+ * Names of the one-statement create's texts, per compiled entity: a text depends on the columns a
+ * body fills, so an entity has a few. A definition change compiles a new entity, with new names.
+ */
+const createNames = new WeakMap<CompiledEntity, Map<string, string>>();
+/** Texts named per compiled entity at most; others run unnamed. */
+const NAMES_PER_ENTITY = 32;
+let createNameCount = 0;
+
+function statementName(entity: CompiledEntity, text: string): string | undefined {
+  let names = createNames.get(entity);
+  if (!names) {
+    names = new Map();
+    createNames.set(entity, names);
+  }
+  let name = names.get(text);
+  if (!name && names.size < NAMES_PER_ENTITY) {
+    name = `tenon_create_${++createNameCount}`;
+    names.set(text, name);
+  }
+  return name;
 }
 
 async function insertChecked(
