@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Decimal } from '@tenon/core';
+import { type AppError, Decimal } from '@tenon/core';
 import { type BulkMove, bulkPostMoves, checkInventory, postStockMove, stockValueAsOf } from '../index.ts';
 import { type Fixture, inventoryFixture } from './harness.ts';
 
@@ -186,5 +186,71 @@ describe('bulk import of moves', () => {
     // 21..90 gone (3885); 91..100 (955) and the new 1000 left.
     assert.deepEqual(await values([item]), [['11', '1955']]);
     assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
+
+  it('a refused batch stops the import: earlier batches stay, later ones (already started) roll back', async () => {
+    const item = await f.item();
+    const receipt = (key: string, quantity = '1'): BulkMove => ({
+      idempotencyKey: key,
+      moveType: 'receipt',
+      warehouse: f.warehouse,
+      postingDate: '2026-08-01',
+      lines: [{ item, toLocation: f.bins[0]!, quantity, unitCost: '2' }],
+    });
+    const oversell: BulkMove = {
+      idempotencyKey: 'stop-bad',
+      moveType: 'issue',
+      warehouse: f.warehouse,
+      postingDate: '2026-08-01',
+      lines: [{ item, fromLocation: f.bins[0]!, quantity: '100' }],
+    };
+    // Batches of 5: the 2nd holds the refused move (index 7), the 3rd and 4th come after it.
+    const moves = Array.from({ length: 20 }, (_, i) => (i === 7 ? oversell : receipt(`stop-${i}`)));
+    await assert.rejects(bulkPostMoves(f.s.db, f.schema, { moves, batchSize: 5 }), (err: AppError) => {
+      assert.equal(err.code, 'INVENTORY_INSUFFICIENT_STOCK');
+      assert.equal(err.details[0]!.field, 'moves.7');
+      return true;
+    });
+    assert.deepEqual(await values([item]), [['5', '10']]);
+    // A re-run without the bad move posts the rest and replays the first batch.
+    const again = await bulkPostMoves(f.s.db, f.schema, {
+      moves: moves.filter((_, i) => i !== 7),
+      batchSize: 5,
+    });
+    assert.deepEqual([again.posted, again.replayed], [14, 5]);
+    assert.deepEqual(await values([item]), [['19', '38']]);
+    // The first batch refused: nothing is posted, whatever the batches in flight after it.
+    const other = await f.item();
+    const first: BulkMove[] = [
+      {
+        ...oversell,
+        idempotencyKey: 'first-bad',
+        lines: [{ item: other, fromLocation: f.bins[0]!, quantity: '1' }],
+      },
+      ...Array.from({ length: 9 }, (_, i) => ({
+        ...receipt(`first-${i}`),
+        lines: [{ ...receipt('x').lines[0]!, item: other }],
+      })),
+    ];
+    await assert.rejects(bulkPostMoves(f.s.db, f.schema, { moves: first, batchSize: 3 }));
+    assert.deepEqual(await values([other]), [['0', '0']]);
+    assert.deepEqual((await checkInventory(f.s.db, f.schema)).drift, []);
+  });
+
+  it('a key repeated in the next batch is posted once (batches sharing keys run in turn)', async () => {
+    const item = await f.item();
+    const move = (key: string): BulkMove => ({
+      idempotencyKey: key,
+      moveType: 'receipt',
+      warehouse: f.warehouse,
+      postingDate: '2026-08-02',
+      lines: [{ item, toLocation: f.bins[1]!, quantity: '3', unitCost: '1.5' }],
+    });
+    const r = await bulkPostMoves(f.s.db, f.schema, {
+      moves: [move('dup-a'), move('dup-b'), move('dup-c'), move('dup-a'), move('dup-d'), move('dup-b')],
+      batchSize: 2,
+    });
+    assert.deepEqual(r, { posted: 4, replayed: 2, batches: 3, revaluations: 0 });
+    assert.deepEqual(await values([item]), [['12', '18']]);
   });
 });

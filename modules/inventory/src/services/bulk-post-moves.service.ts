@@ -61,14 +61,36 @@ export async function bulkPostMoves(
     );
   const result: BulkResult = { posted: 0, replayed: 0, batches: 0, revaluations: 0 };
   const jobs: string[] = [];
-  for (let start = 0; start < ordered.length; start += size) {
-    const batch = ordered.slice(start, start + size);
-    const r = await db.transaction((tx) => postBatch(tx, schema, batch));
+  // Two batches in flight: the next one claims its keys, reads master data and plans while the
+  // previous one writes, and locks its rows only once the previous one has committed (it rolls back
+  // if that one failed). It holds no row lock while it waits; batches sharing a key run in turn.
+  type InFlight = { keys: Set<string>; size: number; done: Promise<{ posted: number; jobs: string[] }> };
+  const collect = async (f: InFlight) => {
+    const r = await f.done;
     result.posted += r.posted;
-    result.replayed += batch.length - r.posted;
+    result.replayed += f.size - r.posted;
     result.batches++;
     jobs.push(...r.jobs);
+  };
+  let previous: InFlight | null = null;
+  for (let start = 0; start < ordered.length; start += size) {
+    const batch = ordered.slice(start, start + size);
+    const keys = new Set(batch.map((b) => b.m.idempotencyKey));
+    if (previous && batch.some((b) => previous!.keys.has(b.m.idempotencyKey))) {
+      await collect(previous);
+      previous = null;
+    }
+    const after = previous?.done ?? null;
+    const done: InFlight['done'] = db.transaction((tx) => postBatch(tx, schema, batch, after));
+    done.catch(() => {}); // collected below, after the batch before it
+    if (previous)
+      await collect(previous).catch(async (err) => {
+        await done.catch(() => {});
+        throw err;
+      });
+    previous = { keys, size: batch.length, done };
   }
+  if (previous) await collect(previous);
   // A large import changes the ledger's statistics at once: refresh them now rather than when
   // autovacuum gets to it, so that reports over the ledger are planned for its real size.
   if (result.posted >= ANALYZE_AFTER)
@@ -91,7 +113,21 @@ export type BatchDelta = LocationDelta & {
 const notFound = (what: string, id: string) =>
   new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what, id });
 
-async function postBatch(tx: Executor, schema: string, batch: Entry[]) {
+/** Thrown in a batch whose previous batch failed: it rolls back; the import reports the first error. */
+const PREVIOUS_FAILED = new Error('the previous batch of the import failed');
+
+async function postBatch(
+  tx: Executor,
+  schema: string,
+  batch: Entry[],
+  after: Promise<unknown> | null,
+): Promise<{ posted: number; jobs: string[] }> {
+  const previousDone = async () => {
+    if (after)
+      await after.catch(() => {
+        throw PREVIOUS_FAILED;
+      });
+  };
   for (const { m, i } of batch) refer(i, () => checkIds(m));
   const ids = newIds(batch.length);
   const refs = { warehouses: new Set<string>(), items: new Set<string>(), locations: new Set<string>() };
@@ -118,7 +154,10 @@ async function postBatch(tx: Executor, schema: string, batch: Entry[]) {
   const todo: Move[] = [];
   for (const [n, b] of batch.entries())
     if (facts.claimed.delete(b.m.idempotencyKey)) todo.push({ ...b, moveId: ids[n]! });
-  if (todo.length === 0) return { posted: 0, jobs: [] };
+  if (todo.length === 0) {
+    await previousDone();
+    return { posted: 0, jobs: [] };
+  }
 
   const items = new Map<string, ItemRow>();
   const locations = new Map<string, LocationRow>();
@@ -164,6 +203,7 @@ async function postBatch(tx: Executor, schema: string, batch: Entry[]) {
   const valKeys = [...new Map(all.map((d) => [`${d.itemId}|${d.companyId}`, d])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, d]) => ({ itemId: d.itemId, companyId: d.companyId }));
+  await previousDone();
   const totals = await applyBatchAndLock(tx, schema, {
     stock: deltas.stock,
     balances: deltas.balances,
