@@ -219,8 +219,7 @@ export function valueDeltaScaled(
   d: { quantity: bigint; unitCost: bigint | null },
   move: { moveId: string; postingDate: string },
 ): bigint {
-  // The fallback cost is the average (a division: not exact here) when there is stock, else the
-  // item's standard cost; it is needed only by receipts without a cost and by uncovered issues.
+  // The fallback cost: the average when there is stock (a division: not exact here), else the standard cost.
   const fallback = () => {
     if (v.quantity > 0n) throw NOT_EXACT;
     return item.standardCost ?? 0n;
@@ -286,7 +285,12 @@ export type BatchMove = {
   postingDate: string;
   sourceType: string | null;
   sourceId: string | null;
-  deltas: (LocationDelta & { warehouseId: string; companyId: string; unitCost: string | null })[];
+  deltas: BatchDelta[];
+};
+/** `units`: the quantity in 10^-9 units, null when it has more than 9 places. */
+export type BatchDelta = LocationDelta & { warehouseId: string; companyId: string } & {
+  unitCost: string | null;
+  units: bigint | null;
 };
 
 /** The rows as the database answered them after adding `applied`, and the layers issues can reach. */
@@ -297,16 +301,9 @@ export type BatchStart = {
   layers: Record<'item_id' | 'company_id' | 'seq' | 'remaining' | 'remaining_value' | 'unit_cost', string>[];
 };
 
-type BatchDelta = BatchMove['deltas'][number];
 /** A ledger row of the batch, its numbers as decimal strings. */
 export type BatchLedgerRow = Omit<BatchMove, 'deltas'> &
-  Pick<
-    BatchDelta,
-    'lineNo' | 'itemId' | 'warehouseId' | 'companyId' | 'locationId' | 'lotId' | 'serialId'
-  > & {
-    quantity: string;
-    value: string;
-  };
+  Omit<BatchDelta, 'quantity' | 'direction' | 'unitCost' | 'units'> & { quantity: string; value: string };
 
 export type BatchContext = {
   moves: BatchMove[];
@@ -334,16 +331,20 @@ export function valueMoves(c: BatchContext): { ledger: BatchLedgerRow[]; writes:
 
 type Numbers<T> = {
   zero: T;
+  quantity: (d: BatchDelta) => T;
   parse: (text: string) => T;
   plus: (a: T, b: T) => T;
   minus: (a: T, b: T) => T;
-  /** Negative, zero or positive as a < b, a = b, a > b. */
   cmp: (a: T, b: T) => number;
   text: (a: T) => string;
 };
 
 const SCALED: Numbers<bigint> = {
   zero: 0n,
+  quantity: (d) => {
+    if (d.units === null) throw NOT_EXACT;
+    return d.units;
+  },
   parse: (text) => {
     const x = toScaled(text);
     if (x === null) throw NOT_EXACT;
@@ -357,6 +358,7 @@ const SCALED: Numbers<bigint> = {
 
 const DECIMAL: Numbers<Decimal> = {
   zero: new Decimal(0),
+  quantity: (d) => d.quantity,
   parse: (text) => new Decimal(text),
   plus: (a, b) => a.plus(b),
   minus: (a, b) => a.minus(b),
@@ -401,28 +403,22 @@ function checkDelta<T>(
   s.onHand = n.plus(s.onHand, q);
 }
 
-/** The rows before the batch: stock and balances (answered after the deltas were added). */
-function startRows<T>(n: Numbers<T>, start: BatchStart) {
-  const balances = new Map<string, T>();
-  for (const [k, b] of start.balances) balances.set(k, n.minus(n.parse(b.onHand), n.parse(b.applied)));
-  const stock = new Map<string, { onHand: T; reserved: T }>();
-  for (const [k, s] of start.stock)
-    stock.set(k, { onHand: n.minus(n.parse(s.onHand), n.parse(s.applied)), reserved: n.parse(s.reserved) });
-  return { balances, stock };
-}
-
 /** The batch in order with one kind of number: `value` values a delta against its valuation state. */
 function valueMovesWith<T, V>(
   n: Numbers<T>,
   c: BatchContext,
   k: {
     state: (b: { quantity: T; value: T }) => V;
-    layer: (v: V, l: { seq: string; remaining: T; remainingValue: T; unitCost: T; touched: false }) => void;
     value: (v: V, d: BatchDelta, quantity: T, m: BatchMove) => T;
     writes: (state: Map<string, V>, before: Map<string, { quantity: T; value: T }>) => ValuationWrites;
   },
 ) {
-  const { balances, stock } = startRows(n, c.start);
+  // The rows before the batch: the database answered them after the deltas were added.
+  const balances = new Map<string, T>();
+  for (const [key, b] of c.start.balances) balances.set(key, n.minus(n.parse(b.onHand), n.parse(b.applied)));
+  const stock = new Map<string, { onHand: T; reserved: T }>();
+  for (const [key, s] of c.start.stock)
+    stock.set(key, { onHand: n.minus(n.parse(s.onHand), n.parse(s.applied)), reserved: n.parse(s.reserved) });
   const state = new Map<string, V>();
   const before = new Map<string, { quantity: T; value: T }>();
   for (const [key, v] of c.start.valuations) {
@@ -436,13 +432,19 @@ function valueMovesWith<T, V>(
     const [remaining, remainingValue, unitCost] = [l.remaining, l.remaining_value, l.unit_cost].map(
       n.parse,
     ) as [T, T, T];
-    k.layer(v, { seq: l.seq, remaining, remainingValue, unitCost, touched: false });
+    (v as { layers: object[] }).layers.push({
+      seq: l.seq,
+      remaining,
+      remainingValue,
+      unitCost,
+      touched: false,
+    });
   }
   const ledger: BatchLedgerRow[] = [];
   for (const [i, m] of c.moves.entries())
     c.refer(i, () => {
       for (const d of m.deltas) {
-        const quantity = n.parse(d.quantity.toFixed());
+        const quantity = n.quantity(d);
         const allowNegative = c.warehouses.get(d.warehouseId)!.allowNegative;
         checkDelta(n, { d, quantity, balances, stock, allowNegative });
         const value = k.value(state.get(`${d.itemId}|${d.companyId}`)!, d, quantity, m);
@@ -476,7 +478,6 @@ function valueMovesScaled(c: BatchContext) {
     });
   return valueMovesWith<bigint, ScaledValuation>(SCALED, c, {
     state: (b) => ({ ...b, layers: [], head: 0 }),
-    layer: (v, l) => v.layers.push(l),
     value: (v, d, quantity, m) =>
       valueDeltaScaled(
         v,
@@ -491,7 +492,6 @@ function valueMovesScaled(c: BatchContext) {
 function valueMovesDecimal(c: BatchContext) {
   return valueMovesWith<Decimal, BatchValuation>(DECIMAL, c, {
     state: (b) => ({ ...b, layers: [] }),
-    layer: (v, l) => v.layers.push(l),
     value: (v, d, _quantity, m) => valueDelta(v, c.items.get(d.itemId)!, d, m),
     writes: valuationWrites,
   });

@@ -9,8 +9,15 @@
 import { randomFillSync } from 'node:crypto';
 import { AppError, Decimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
-import { type LocationDelta, lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
-import { type BatchMove, type BatchStart, scaledText, toScaled, valueMoves } from '../domain/value-batch.ts';
+import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
+import {
+  type BatchDelta,
+  type BatchMove,
+  type BatchStart,
+  scaledText,
+  toScaled,
+  valueMoves,
+} from '../domain/value-batch.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
   appendBatchTail,
@@ -104,11 +111,6 @@ export async function bulkPostMoves(
 type Entry = { m: BulkMove; i: number };
 type Move = Entry & { moveId: string };
 /** A planned location delta with what the batch needs of it. */
-export type BatchDelta = LocationDelta & {
-  warehouseId: string;
-  companyId: string;
-  unitCost: string | null;
-};
 
 const notFound = (what: string, id: string) =>
   new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what, id });
@@ -329,7 +331,10 @@ function planOne(
     const delta = d as BatchDelta;
     delta.warehouseId = wh.id;
     delta.companyId = wh.companyId;
-    delta.unitCost = m.lines[d.lineNo - 1]!.unitCost ?? null;
+    const line = m.lines[d.lineNo - 1]!;
+    delta.unitCost = line.unitCost ?? null;
+    const units = toScaled(line.quantity);
+    delta.units = units === null ? null : d.direction === 'out' ? -units : units;
     return delta;
   });
 }
@@ -337,18 +342,18 @@ function planOne(
 /** The batch's deltas summed per stock row and per balance row, each list in lock order. */
 function sumDeltas(all: BatchDelta[]): { stock: BatchStockChange[]; balances: BatchBalanceChange[] } {
   // Integer sums when every quantity has at most 9 places (the columns' scale), else decimals.
-  const scaled = all.map((d) => toScaled(d.quantity.toFixed()));
-  const exact = scaled.every((q) => q !== null);
+  const exact = all.every((d) => d.units !== null);
   const stock = new Map<string, { itemId: string; warehouseId: string; q: bigint; d: Decimal }>();
   const balances = new Map<string, { key: BatchDelta; q: bigint; d: Decimal }>();
-  for (const [n, d] of all.entries()) {
+  const zero = new Decimal(0);
+  for (const d of all) {
     const sk = `${d.itemId}|${d.warehouseId}`;
-    const s = stock.get(sk) ?? { itemId: d.itemId, warehouseId: d.warehouseId, q: 0n, d: new Decimal(0) };
+    const s = stock.get(sk) ?? { itemId: d.itemId, warehouseId: d.warehouseId, q: 0n, d: zero };
     const bk = `${d.itemId}|${d.locationId}|${orNil(d.lotId)}|${orNil(d.serialId)}`;
-    const b = balances.get(bk) ?? { key: d, q: 0n, d: new Decimal(0) };
+    const b = balances.get(bk) ?? { key: d, q: 0n, d: zero };
     if (exact) {
-      s.q += scaled[n]!;
-      b.q += scaled[n]!;
+      s.q += d.units!;
+      b.q += d.units!;
     } else {
       s.d = s.d.plus(d.quantity);
       b.d = b.d.plus(d.quantity);
