@@ -6,7 +6,7 @@
  *
  *   BENCH_DATABASE_URL    default postgres://postgres@127.0.0.1:5432/tenon_bench
  *   INV_BULK_MOVES        moves to import (default 1000000)
- *   INV_BULK_BATCH        moves per batch (default 2000)
+ *   INV_BULK_BATCH        moves per batch (default 5000, bulkPostMoves' default)
  *   INV_BENCH_SECONDS     pgbench seconds (default 10)
  */
 import {
@@ -55,7 +55,7 @@ export async function runInventoryBulkBench(): Promise<void> {
   const url = benchDatabaseUrl();
   await ensureDatabase(url);
   const total = num('INV_BULK_MOVES', 1_000_000);
-  const batchSize = num('INV_BULK_BATCH', 2000);
+  const batchSize = num('INV_BULK_BATCH', 5000);
   const info = await serverInfo(url);
   log(`PostgreSQL ${info.version}; ${total} moves in batches of ${batchSize}`);
   const pg = await runPgbench(url, { clients: 8, threads: 2, seconds: num('INV_BENCH_SECONDS', 10) }, log);

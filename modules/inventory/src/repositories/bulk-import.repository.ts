@@ -15,7 +15,7 @@
  */
 import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import type { NewLayer } from './bulk-stock.repository.ts';
-import { orNil } from './stock.repository.ts';
+import { dec, orNil } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
 
@@ -396,4 +396,74 @@ function revaluationProbe(
       state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
       updated_at = now()
     RETURNING j.id`;
+}
+
+type OpenLayerRow = {
+  seq: string;
+  item_id: string;
+  company_id: string;
+  remaining: string;
+  remaining_value: string;
+  unit_cost: string;
+  covered: string;
+  needed: string;
+  got: string;
+};
+
+/**
+ * Open layers per item read first, then for the items these do not cover, then all. An issue
+ * usually needs one or two layers, and a batch reads them for each of its items.
+ */
+const LAYER_WINDOWS = [8, 128, null];
+
+/**
+ * The open FIFO layers that issues of `needed` quantity per item can reach, oldest first (layers
+ * after the needed quantity is covered are not read): each item's oldest open layers through the
+ * FIFO-order index, a bounded scan, in growing windows until they cover the need or are all read.
+ */
+export async function reachableLayers(
+  tx: Executor,
+  schema: string,
+  needs: { itemId: string; companyId: string; quantity: string }[],
+): Promise<OpenLayerRow[]> {
+  const out: OpenLayerRow[] = [];
+  let left = needs;
+  for (const window of LAYER_WINDOWS) {
+    if (left.length === 0) break;
+    const { rows } = await tx.run<OpenLayerRow>(
+      sql`SELECT x.seq::text AS seq, x.item_id, x.company_id, x.remaining::text AS remaining,
+          x.remaining_value::text AS remaining_value, x.unit_cost::text AS unit_cost,
+          x.covered::text AS covered, x.needed::text AS needed, x.got::text AS got
+        FROM (SELECT y.seq, y.item_id, y.company_id, y.posting_date, y.remaining, y.remaining_value, y.unit_cost,
+                n.needed, count(*) OVER (PARTITION BY y.item_id, y.company_id) AS got,
+                sum(y.remaining) OVER (PARTITION BY y.item_id, y.company_id ORDER BY y.posting_date, y.seq) AS covered
+              FROM unnest(${list(
+                left.map((n) => n.itemId),
+                'uuid',
+              )}, ${list(
+                left.map((n) => n.companyId),
+                'uuid',
+              )},
+                ${list(
+                  left.map((n) => n.quantity),
+                  'numeric',
+                )}) AS n(item_id, company_id, needed)
+              CROSS JOIN LATERAL (SELECT * FROM ${t(schema, 'inv_layer')} l
+                WHERE l.item_id = n.item_id AND l.company_id = n.company_id AND l.remaining <> 0
+                ORDER BY l.posting_date, l.seq LIMIT ${window}::bigint) y) x
+        WHERE x.covered - x.remaining < x.needed
+        ORDER BY x.item_id, x.company_id, x.posting_date, x.seq`,
+    );
+    // An item whose window was full and whose last layer read does not cover the need: read more.
+    const key = (itemId: string, companyId: string) => `${itemId}|${companyId}`.toLowerCase();
+    const last = new Map<string, OpenLayerRow>();
+    for (const r of rows) last.set(key(r.item_id, r.company_id), r);
+    const short = new Set<string>();
+    for (const r of last.values())
+      if (window !== null && Number(r.got) >= window && dec(r.covered).lt(dec(r.needed)))
+        short.add(key(r.item_id, r.company_id));
+    for (const r of rows) if (!short.has(key(r.item_id, r.company_id))) out.push(r);
+    left = left.filter((n) => short.has(key(n.itemId, n.companyId)));
+  }
+  return out;
 }

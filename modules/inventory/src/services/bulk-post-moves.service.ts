@@ -25,8 +25,8 @@ import {
   type BatchBalanceChange,
   type BatchStockChange,
   claimBatchWithFacts,
+  reachableLayers,
 } from '../repositories/bulk-import.repository.ts';
-import { openLayersOf } from '../repositories/bulk-stock.repository.ts';
 import type { ItemRow, LocationRow, WarehouseRow } from '../repositories/master-data.repository.ts';
 import { orNil } from '../repositories/stock.repository.ts';
 import { checkIds, inBaseUnits, type PostMoveInput } from './post-stock-move.service.ts';
@@ -38,7 +38,7 @@ export type BulkMove = Omit<PostMoveInput, 'moveId' | 'inlineRevaluation'> & {
 export type BulkResult = { posted: number; replayed: number; batches: number; revaluations: number };
 
 const MAX_BATCH = 5000;
-export const DEFAULT_BATCH = 2000;
+const DEFAULT_BATCH = 5000;
 /** Moves imported in one call after which the ledger's planner statistics are refreshed. */
 const ANALYZE_AFTER = 20_000;
 const isUniqueOrCheck = (err: unknown) => ['23505', '23514'].includes((err as { code?: string })?.code ?? '');
@@ -110,7 +110,6 @@ export async function bulkPostMoves(
 
 type Entry = { m: BulkMove; i: number };
 type Move = Entry & { moveId: string };
-/** A planned location delta with what the batch needs of it. */
 
 const notFound = (what: string, id: string) =>
   new AppError(InventoryErrors.INVENTORY_NOT_FOUND, { what, id });
@@ -226,7 +225,7 @@ async function postBatch(
     companyId: n.companyId,
     quantity: n.q.toFixed(),
   }));
-  const layers = reach.length > 0 ? await openLayersOf(tx, schema, reach) : [];
+  const layers = reach.length > 0 ? await reachableLayers(tx, schema, reach) : [];
 
   const start: BatchStart = { stock: new Map(), balances: new Map(), valuations: new Map(), layers };
   const applied = new Map<string, string>();
