@@ -22,6 +22,11 @@ const t = (schema: string, name: string) => sql.id(schema, name);
 /** A column of values that never contain a comma (uuids, dates, decimal strings, integers). */
 const list = (values: readonly (string | number)[], type: 'uuid' | 'date' | 'numeric' | 'int' | 'bigint') =>
   sql`string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[]`;
+const uuids = (values: string[]) => list(values, 'uuid');
+const dates = (values: string[]) => list(values, 'date');
+const numbers = (values: string[]) => list(values, 'numeric');
+const ints = (values: number[]) => list(values, 'int');
+const bigints = (values: string[]) => list(values, 'bigint');
 
 export type BatchFactRow = {
   kind: string;
@@ -51,30 +56,27 @@ export async function claimBatchWithFacts(
 ): Promise<{ claimed: Set<string>; rows: BatchFactRow[] }> {
   const { rows } = await tx.run<BatchFactRow>(
     sql`WITH c AS (INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
-          SELECT * FROM unnest(${list(
-            k.claims.map((r) => r.moveId),
-            'uuid',
-          )}, ${k.claims.map((r) => r.key)}::text[],
+          SELECT * FROM unnest(${uuids(k.claims.map((r) => r.moveId))}, ${k.claims.map((r) => r.key)}::text[],
             ${k.claims.map((r) => r.moveType)}::text[])
           ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key)
         SELECT 'claim' AS kind, idempotency_key AS id, NULL AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM c
         UNION ALL
         SELECT 'warehouse', id::text, company::text, coalesce(allow_negative, false)::text, NULL, NULL, NULL
-        FROM ${t(schema, 'warehouse')} WHERE id = ANY(${list(k.warehouses, 'uuid')})
+        FROM ${t(schema, 'warehouse')} WHERE id = ANY(${uuids(k.warehouses)})
         UNION ALL
         SELECT 'item', i.id::text, i.item_type, i.tracking, i.valuation_method,
           i.standard_cost::text, concat(i.base_uom, '|', coalesce(u.precision, 0))
         FROM ${t(schema, 'item')} i LEFT JOIN ${t(schema, 'uom')} u ON u.id = i.base_uom
-        WHERE i.id = ANY(${list(k.items, 'uuid')})
+        WHERE i.id = ANY(${uuids(k.items)})
         UNION ALL
         SELECT 'location', id::text, warehouse::text, NULL, NULL, NULL, NULL
-        FROM ${t(schema, 'location')} WHERE id = ANY(${list(k.locations, 'uuid')})
+        FROM ${t(schema, 'location')} WHERE id = ANY(${uuids(k.locations)})
         UNION ALL
         SELECT 'lot', id::text, item::text, NULL, NULL, NULL, NULL
-        FROM ${t(schema, 'lot')} WHERE id = ANY(${list(k.lots, 'uuid')})
+        FROM ${t(schema, 'lot')} WHERE id = ANY(${uuids(k.lots)})
         UNION ALL
         SELECT 'serial', id::text, item::text, NULL, NULL, NULL, NULL
-        FROM ${t(schema, 'serial_number')} WHERE id = ANY(${list(k.serials, 'uuid')})`,
+        FROM ${t(schema, 'serial_number')} WHERE id = ANY(${uuids(k.serials)})`,
   );
   const claimed = new Set<string>();
   const facts: BatchFactRow[] = [];
@@ -126,54 +128,21 @@ export async function applyBatchAndLock(
   const { rows } = await tx.run<BatchTotalsRow>(
     sql`WITH s AS (
         INSERT INTO ${t(schema, 'inv_stock')} AS s (item_id, warehouse_id, on_hand)
-        SELECT * FROM unnest(${list(
-          k.stock.map((r) => r.itemId),
-          'uuid',
-        )}, ${list(
-          k.stock.map((r) => r.warehouseId),
-          'uuid',
-        )},
-          ${list(
-            k.stock.map((r) => r.onHand),
-            'numeric',
-          )})
+        SELECT * FROM unnest(${uuids(k.stock.map((r) => r.itemId))}, ${uuids(k.stock.map((r) => r.warehouseId))},
+          ${numbers(k.stock.map((r) => r.onHand))})
         ON CONFLICT (item_id, warehouse_id) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand
         RETURNING s.item_id, s.warehouse_id, s.on_hand, s.reserved),
       b AS (
         INSERT INTO ${t(schema, 'inv_balance')} AS b (item_id, location_id, lot_id, serial_id, warehouse_id, on_hand)
-        SELECT * FROM unnest(${list(
-          b.map((r) => r.itemId),
-          'uuid',
-        )}, ${list(
-          b.map((r) => r.locationId),
-          'uuid',
-        )},
-          ${list(
-            b.map((r) => orNil(r.lotId)),
-            'uuid',
-          )}, ${list(
-            b.map((r) => orNil(r.serialId)),
-            'uuid',
-          )},
-          ${list(
-            b.map((r) => r.warehouseId),
-            'uuid',
-          )}, ${list(
-            b.map((r) => (k.balancesLater ? '0' : r.delta)),
-            'numeric',
-          )})
+        SELECT * FROM unnest(${uuids(b.map((r) => r.itemId))}, ${uuids(b.map((r) => r.locationId))},
+          ${uuids(b.map((r) => orNil(r.lotId)))}, ${uuids(b.map((r) => orNil(r.serialId)))},
+          ${uuids(b.map((r) => r.warehouseId))}, ${numbers(b.map((r) => (k.balancesLater ? '0' : r.delta)))})
         WHERE (SELECT count(*) FROM s) >= 0
         ON CONFLICT (item_id, location_id, lot_id, serial_id) DO UPDATE SET ${balanceSet}
         RETURNING b.item_id, b.location_id, b.lot_id, b.serial_id, b.on_hand),
       v AS (
         INSERT INTO ${t(schema, 'inv_valuation')} AS v (item_id, company_id)
-        SELECT * FROM unnest(${list(
-          k.valuations.map((r) => r.itemId),
-          'uuid',
-        )}, ${list(
-          k.valuations.map((r) => r.companyId),
-          'uuid',
-        )})
+        SELECT * FROM unnest(${uuids(k.valuations.map((r) => r.itemId))}, ${uuids(k.valuations.map((r) => r.companyId))})
         WHERE (SELECT count(*) FROM b) >= 0
         ON CONFLICT (item_id, company_id) DO UPDATE SET quantity = v.quantity
         RETURNING v.item_id, v.company_id, v.quantity, v.value)
@@ -229,129 +198,36 @@ export async function appendBatchTail(
   const parts: RawBuilder<unknown>[] = [];
   if (b.length > 0)
     parts.push(sql`bu AS (UPDATE ${t(schema, 'inv_balance')} AS b SET on_hand = b.on_hand + x.d
-      FROM unnest(${list(
-        b.map((y) => y.itemId),
-        'uuid',
-      )}, ${list(
-        b.map((y) => y.locationId),
-        'uuid',
-      )},
-        ${list(
-          b.map((y) => orNil(y.lotId)),
-          'uuid',
-        )}, ${list(
-          b.map((y) => orNil(y.serialId)),
-          'uuid',
-        )},
-        ${list(
-          b.map((y) => y.delta),
-          'numeric',
-        )}) AS x(item_id, location_id, lot_id, serial_id, d)
+      FROM unnest(${uuids(b.map((y) => y.itemId))}, ${uuids(b.map((y) => y.locationId))},
+        ${uuids(b.map((y) => orNil(y.lotId)))}, ${uuids(b.map((y) => orNil(y.serialId)))},
+        ${numbers(b.map((y) => y.delta))}) AS x(item_id, location_id, lot_id, serial_id, d)
       WHERE b.item_id = x.item_id AND b.location_id = x.location_id AND b.lot_id = x.lot_id AND b.serial_id = x.serial_id
       RETURNING 1)`);
   parts.push(sql`vu AS (UPDATE ${t(schema, 'inv_valuation')} AS y SET quantity = y.quantity + x.q, value = y.value + x.v
-      FROM unnest(${list(
-        v.map((y) => y.itemId),
-        'uuid',
-      )}, ${list(
-        v.map((y) => y.companyId),
-        'uuid',
-      )},
-        ${list(
-          v.map((y) => y.quantity),
-          'numeric',
-        )}, ${list(
-          v.map((y) => y.value),
-          'numeric',
-        )}) AS x(item_id, company_id, q, v)
+      FROM unnest(${uuids(v.map((y) => y.itemId))}, ${uuids(v.map((y) => y.companyId))},
+        ${numbers(v.map((y) => y.quantity))}, ${numbers(v.map((y) => y.value))}) AS x(item_id, company_id, q, v)
       WHERE y.item_id = x.item_id AND y.company_id = x.company_id
       RETURNING 1)`);
   if (r.length > 0)
     parts.push(sql`lu AS (UPDATE ${t(schema, 'inv_layer')} AS y SET remaining = x.r, remaining_value = x.rv
-      FROM unnest(${list(
-        r.map((y) => y.seq),
-        'bigint',
-      )}, ${list(
-        r.map((y) => y.remaining),
-        'numeric',
-      )},
-        ${list(
-          r.map((y) => y.remainingValue),
-          'numeric',
-        )}) AS x(seq, r, rv)
+      FROM unnest(${bigints(r.map((y) => y.seq))}, ${numbers(r.map((y) => y.remaining))},
+        ${numbers(r.map((y) => y.remainingValue))}) AS x(seq, r, rv)
       WHERE y.seq = x.seq
       RETURNING 1)`);
   if (n.length > 0)
     parts.push(sql`li AS (INSERT INTO ${t(schema, 'inv_layer')}
       (item_id, company_id, move_id, posting_date, quantity, remaining, remaining_value, unit_cost)
-      SELECT * FROM unnest(${list(
-        n.map((y) => y.itemId),
-        'uuid',
-      )}, ${list(
-        n.map((y) => y.companyId),
-        'uuid',
-      )}, ${list(
-        n.map((y) => y.moveId),
-        'uuid',
-      )},
-        ${list(
-          n.map((y) => y.postingDate),
-          'date',
-        )}, ${list(
-          n.map((y) => y.quantity),
-          'numeric',
-        )}, ${list(
-          n.map((y) => y.remaining),
-          'numeric',
-        )},
-        ${list(
-          n.map((y) => y.remainingValue),
-          'numeric',
-        )}, ${list(
-          n.map((y) => y.unitCost),
-          'numeric',
-        )})
+      SELECT * FROM unnest(${uuids(n.map((y) => y.itemId))}, ${uuids(n.map((y) => y.companyId))}, ${uuids(n.map((y) => y.moveId))},
+        ${dates(n.map((y) => y.postingDate))}, ${numbers(n.map((y) => y.quantity))}, ${numbers(n.map((y) => y.remaining))},
+        ${numbers(n.map((y) => y.remainingValue))}, ${numbers(n.map((y) => y.unitCost))})
       RETURNING 1)`);
   parts.push(sql`gi AS (INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
       company_id, location_id, lot_id, serial_id, quantity, value, posting_date, source_type, source_id)
-    SELECT * FROM unnest(${list(
-      g.map((y) => y.moveId),
-      'uuid',
-    )}, ${list(
-      g.map((y) => y.lineNo),
-      'int',
-    )}, ${g.map((y) => y.moveType)}::text[],
-      ${list(
-        g.map((y) => y.itemId),
-        'uuid',
-      )}, ${list(
-        g.map((y) => y.warehouseId),
-        'uuid',
-      )}, ${list(
-        g.map((y) => y.companyId),
-        'uuid',
-      )},
-      ${list(
-        g.map((y) => y.locationId),
-        'uuid',
-      )}, ${list(
-        g.map((y) => orNil(y.lotId)),
-        'uuid',
-      )}, ${list(
-        g.map((y) => orNil(y.serialId)),
-        'uuid',
-      )},
-      ${list(
-        g.map((y) => y.quantity),
-        'numeric',
-      )}, ${list(
-        g.map((y) => y.value),
-        'numeric',
-      )},
-      ${list(
-        g.map((y) => y.postingDate),
-        'date',
-      )}, ${g.map((y) => y.sourceType)}::text[], ${g.map((y) => y.sourceId)}::text[])
+    SELECT * FROM unnest(${uuids(g.map((y) => y.moveId))}, ${ints(g.map((y) => y.lineNo))}, ${g.map((y) => y.moveType)}::text[],
+      ${uuids(g.map((y) => y.itemId))}, ${uuids(g.map((y) => y.warehouseId))}, ${uuids(g.map((y) => y.companyId))},
+      ${uuids(g.map((y) => y.locationId))}, ${uuids(g.map((y) => orNil(y.lotId)))}, ${uuids(g.map((y) => orNil(y.serialId)))},
+      ${numbers(g.map((y) => y.quantity))}, ${numbers(g.map((y) => y.value))},
+      ${dates(g.map((y) => y.postingDate))}, ${g.map((y) => y.sourceType)}::text[], ${g.map((y) => y.sourceId)}::text[])
     RETURNING 1)`);
   parts.push(sql`o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
       VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)`);
@@ -373,20 +249,8 @@ function revaluationProbe(
 ) {
   return sql`INSERT INTO ${t(schema, 'inv_revaluation')} AS j (id, item_id, company_id, from_date)
     SELECT v.id, v.item_id, v.company_id, v.from_date
-    FROM unnest(${list(
-      rows.map((r) => r.id),
-      'uuid',
-    )}, ${list(
-      rows.map((r) => r.itemId),
-      'uuid',
-    )},
-      ${list(
-        rows.map((r) => r.companyId),
-        'uuid',
-      )}, ${list(
-        rows.map((r) => r.fromDate),
-        'date',
-      )}) AS v(id, item_id, company_id, from_date)
+    FROM unnest(${uuids(rows.map((r) => r.id))}, ${uuids(rows.map((r) => r.itemId))},
+      ${uuids(rows.map((r) => r.companyId))}, ${dates(rows.map((r) => r.fromDate))}) AS v(id, item_id, company_id, from_date)
     CROSS JOIN LATERAL (SELECT 1 FROM ${t(schema, 'inv_ledger')} l WHERE l.item_id = v.item_id
       AND l.company_id = v.company_id AND l.posting_date > v.from_date LIMIT 1) AS later
     ON CONFLICT (item_id, company_id) WHERE status = 'pending' DO UPDATE SET
@@ -437,17 +301,8 @@ export async function reachableLayers(
         FROM (SELECT y.seq, y.item_id, y.company_id, y.posting_date, y.remaining, y.remaining_value, y.unit_cost,
                 n.needed, count(*) OVER (PARTITION BY y.item_id, y.company_id) AS got,
                 sum(y.remaining) OVER (PARTITION BY y.item_id, y.company_id ORDER BY y.posting_date, y.seq) AS covered
-              FROM unnest(${list(
-                left.map((n) => n.itemId),
-                'uuid',
-              )}, ${list(
-                left.map((n) => n.companyId),
-                'uuid',
-              )},
-                ${list(
-                  left.map((n) => n.quantity),
-                  'numeric',
-                )}) AS n(item_id, company_id, needed)
+              FROM unnest(${uuids(left.map((n) => n.itemId))}, ${uuids(left.map((n) => n.companyId))},
+                ${numbers(left.map((n) => n.quantity))}) AS n(item_id, company_id, needed)
               CROSS JOIN LATERAL (SELECT * FROM ${t(schema, 'inv_layer')} l
                 WHERE l.item_id = n.item_id AND l.company_id = n.company_id AND l.remaining <> 0
                 ORDER BY l.posting_date, l.seq LIMIT ${window}::bigint) y) x
