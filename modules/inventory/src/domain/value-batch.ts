@@ -477,7 +477,7 @@ function valueMovesScaled(c: BatchContext) {
       standardCost: item.standardCost === null ? null : SCALED.parse(item.standardCost.toFixed()),
     });
   return valueMovesWith<bigint, ScaledValuation>(SCALED, c, {
-    state: (b) => ({ ...b, layers: [], head: 0 }),
+    state: (b) => ({ quantity: b.quantity, value: b.value, layers: [], head: 0 }),
     value: (v, d, quantity, m) =>
       valueDeltaScaled(
         v,
@@ -491,7 +491,7 @@ function valueMovesScaled(c: BatchContext) {
 
 function valueMovesDecimal(c: BatchContext) {
   return valueMovesWith<Decimal, BatchValuation>(DECIMAL, c, {
-    state: (b) => ({ ...b, layers: [] }),
+    state: (b) => ({ quantity: b.quantity, value: b.value, layers: [] }),
     value: (v, d, _quantity, m) => valueDelta(v, c.items.get(d.itemId)!, d, m),
     writes: valuationWrites,
   });

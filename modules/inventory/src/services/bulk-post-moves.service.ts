@@ -154,7 +154,7 @@ async function postBatch(
   });
   const todo: Move[] = [];
   for (const [n, b] of batch.entries())
-    if (facts.claimed.delete(b.m.idempotencyKey)) todo.push({ ...b, moveId: ids[n]! });
+    if (facts.claimed.delete(b.m.idempotencyKey)) todo.push({ m: b.m, i: b.i, moveId: ids[n]! });
   if (todo.length === 0) {
     await previousDone();
     return { posted: 0, jobs: [] };
@@ -274,7 +274,7 @@ async function postBatch(
         fromDate: r.postingDate,
       });
   const jobIds = newIds(firstDate.size);
-  const revaluations = [...firstDate.values()].map((j, n) => ({ ...j, id: jobIds[n]! }));
+  const revaluations = [...firstDate.values()].map((j, n) => Object.assign(j, { id: jobIds[n]! }));
   try {
     const jobs = await appendBatchTail(tx, schema, {
       balances: balancesLater ? deltas.balances : null,
@@ -365,14 +365,16 @@ function sumDeltas(all: BatchDelta[]): { stock: BatchStockChange[]; balances: Ba
     stock: [...stock.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([, s]) => ({ itemId: s.itemId, warehouseId: s.warehouseId, onHand: text(s) })),
-    balances: lockOrder([...balances.values()].map((b) => ({ ...b.key, delta: text(b) }))).map((b) => ({
-      itemId: b.itemId,
-      locationId: b.locationId,
-      lotId: b.lotId,
-      serialId: b.serialId,
-      warehouseId: b.warehouseId,
-      delta: b.delta,
-    })),
+    balances: lockOrder(
+      [...balances.values()].map((b) => ({
+        itemId: b.key.itemId,
+        locationId: b.key.locationId,
+        lotId: b.key.lotId,
+        serialId: b.key.serialId,
+        warehouseId: b.key.warehouseId,
+        delta: text(b),
+      })),
+    ),
   };
 }
 
