@@ -9,17 +9,23 @@ import { NIL } from '../migrations.ts';
 import type { LocationDelta } from './plan-move.ts';
 import { averageCost, issueAverage, issueFifo, receiptValue } from './valuation.ts';
 
-export type BatchLayer = {
-  /** The inv_layer row; null for a layer created in this batch. */
-  seq: string | null;
-  remaining: Decimal;
-  remainingValue: Decimal;
-  unitCost: Decimal;
-  touched: boolean;
-  /** For a new layer: where it comes from and its original quantity. */
-  origin?: { moveId: string; postingDate: string; quantity: Decimal };
+/** A valuation with its numbers as `T` (decimals, or bigints of 10^-9 units). */
+type AnyValuation<T> = {
+  quantity: T;
+  value: T;
+  layers: {
+    /** The inv_layer row; null for a layer created in this batch. */
+    seq: string | null;
+    remaining: T;
+    remainingValue: T;
+    unitCost: T;
+    touched: boolean;
+    /** For a new layer: where it comes from and its original quantity. */
+    origin?: { moveId: string; postingDate: string; quantity: T };
+  }[];
 };
-export type BatchValuation = { quantity: Decimal; value: Decimal; layers: BatchLayer[] };
+export type BatchValuation = AnyValuation<Decimal>;
+export type BatchLayer = BatchValuation['layers'][number];
 
 /** The signed value of one delta; updates `v` (quantity, value, layers). */
 export function valueDelta(
@@ -71,16 +77,17 @@ export type ValuationWrites = {
   /** Existing layers touched: their new remainders. */
   remainders: { seq: string; remaining: string; remainingValue: string }[];
   /** Layers created by the moves. */
-  created: {
-    itemId: string;
-    companyId: string;
-    moveId: string;
-    postingDate: string;
-    quantity: string;
-    remaining: string;
-    remainingValue: string;
-    unitCost: string;
-  }[];
+  created: Record<
+    | 'itemId'
+    | 'companyId'
+    | 'moveId'
+    | 'postingDate'
+    | 'quantity'
+    | 'remaining'
+    | 'remainingValue'
+    | 'unitCost',
+    string
+  >[];
 };
 
 /** What to write after valuing: `state` keyed `item|company`, `before` its totals when read. */
@@ -88,26 +95,9 @@ export function valuationWrites(
   state: Map<string, BatchValuation>,
   before: Map<string, { quantity: Decimal; value: Decimal }>,
 ): ValuationWrites {
-  return writesWith(
-    state,
-    before,
-    (a, b) => a.minus(b).toFixed(),
-    (a) => a.toFixed(),
-  );
+  const text = (a: Decimal) => a.toFixed();
+  return writesWith(state, before, (a, b) => text(a.minus(b)), text);
 }
-
-type AnyValuation<T> = {
-  quantity: T;
-  value: T;
-  layers: {
-    seq: string | null;
-    remaining: T;
-    remainingValue: T;
-    unitCost: T;
-    touched: boolean;
-    origin?: { moveId: string; postingDate: string; quantity: T };
-  }[];
-};
 
 function writesWith<T>(
   state: Map<string, AnyValuation<T>>,
@@ -119,12 +109,8 @@ function writesWith<T>(
   for (const [k, v] of state) {
     const [itemId, companyId] = k.split('|') as [string, string];
     const b = before.get(k)!;
-    out.valuations.push({
-      itemId,
-      companyId,
-      quantity: minus(v.quantity, b.quantity),
-      value: minus(v.value, b.value),
-    });
+    const [quantity, value] = [minus(v.quantity, b.quantity), minus(v.value, b.value)];
+    out.valuations.push({ itemId, companyId, quantity, value });
     for (const l of v.layers) {
       if (!l.touched) continue;
       if (l.seq !== null)
@@ -151,8 +137,8 @@ function writesWith<T>(
 
 /**
  * The same valuation in integers (a bigint of 10^-9 units, the columns' scale). decimal.js keeps 20
- * significant digits per operation: the integer path gives its results whenever no operation needs
- * more and none divides, and throws this otherwise (the caller then uses `valueDelta`).
+ * significant digits per operation: the integer path gives its results unless a product needs more
+ * or an average cost becomes a unit cost, and throws this then (the caller uses `valueDelta`).
  */
 export const NOT_EXACT = new Error('not exact in scaled integers');
 
@@ -160,20 +146,14 @@ const UNIT = 10n ** 9n;
 /** Below this, a number of 10^-9 units has at most 20 digits: decimal.js holds it exactly. */
 const LIMIT = 10n ** 20n;
 
-/** A decimal string with at most 9 places as 10^-9 units; null when it has more. */
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+?)0*)?$/;
+
+/** A decimal string with at most 9 places (trailing zeros aside) as 10^-9 units; else null. */
 export function toScaled(text: string): bigint | null {
-  const negative = text.charCodeAt(0) === 45;
-  const start = negative ? 1 : 0;
-  const dot = text.indexOf('.');
-  const whole = dot < 0 ? text.slice(start) : text.slice(start, dot);
-  let fraction = dot < 0 ? '' : text.slice(dot + 1);
-  if (fraction.length > 9) {
-    fraction = fraction.replace(/0+$/, '');
-    if (fraction.length > 9) return null;
-  }
-  if (!/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) return null;
-  const units = BigInt(whole + fraction.padEnd(9, '0'));
-  return negative ? -units : units;
+  const m = DECIMAL_TEXT.exec(text);
+  if (!m || (m[3]?.length ?? 0) > 9) return null;
+  const units = BigInt(m[2]! + (m[3] ?? '').padEnd(9, '0'));
+  return m[1] ? -units : units;
 }
 
 /** 10^-9 units as the shortest decimal string (what decimal.js's toFixed() writes). */
@@ -190,20 +170,49 @@ function exact(x: bigint): bigint {
   return x;
 }
 
-/** round(a × b) to 9 places, half away from zero, as decimal.js's `times` then `toDecimalPlaces`. */
-function timesRounded(a: bigint, b: bigint): bigint {
+/** a × b in 10^-18 units, when decimal.js's `times` (20 significant digits) keeps it whole. */
+function timesExact(a: bigint, b: bigint): bigint {
   const product = a * b;
-  let magnitude = product < 0n ? -product : product;
-  if (magnitude >= LIMIT) {
-    // decimal.js rounds the product to 20 significant digits first: fine only if it has no more.
-    let significant = magnitude;
+  let significant = product < 0n ? -product : product;
+  if (significant >= LIMIT) {
     while (significant % 10n === 0n) significant /= 10n;
     if (significant >= LIMIT) throw NOT_EXACT;
   }
+  return product;
+}
+
+/** round(a × b) to 9 places, half away from zero, as decimal.js's `times` then `toDecimalPlaces`. */
+function timesRounded(a: bigint, b: bigint): bigint {
+  const product = timesExact(a, b);
+  let magnitude = product < 0n ? -product : product;
   const rest = magnitude % UNIT;
   magnitude /= UNIT;
   if (rest * 2n >= UNIT) magnitude += 1n;
   return exact(product < 0n ? -magnitude : magnitude);
+}
+
+/**
+ * round(a × b ÷ c) to 9 places for c > 0, as decimal.js's `times`, `dividedBy` (each to 20
+ * significant digits, half away from zero) and `toDecimalPlaces`: the moving average of an issue.
+ */
+function timesDividedRounded(a: bigint, b: bigint, c: bigint): bigint {
+  const product = timesExact(a, b);
+  const p = product < 0n ? -product : product;
+  if (p === 0n) return 0n;
+  const pow = (k: number) => 10n ** BigInt(k);
+  // p ÷ (c × 10^9) lies in [10^e, 10^(e+1)): its 20 digits are n × 10^(e-19), in units n × 10^(e-10).
+  const den = c * UNIT;
+  const atLeast = (k: number) => (k >= 0 ? p >= den * pow(k) : p * pow(-k) >= den);
+  let e = p.toString().length - den.toString().length;
+  while (!atLeast(e)) e--;
+  while (atLeast(e + 1)) e++;
+  const [num, div] = e <= 19 ? [p * pow(19 - e), den] : [p, den * pow(e - 19)];
+  let n = num / div;
+  if ((num % div) * 2n >= div) n += 1n;
+  const step = pow(Math.abs(e - 10));
+  let units = e >= 10 ? n * step : n / step;
+  if (e < 10 && (n % step) * 2n >= step) units += 1n;
+  return exact(product < 0n ? -units : units);
 }
 
 /** `head`: layers before it have nothing left to take (zero or negative remainders). */
@@ -262,7 +271,7 @@ export function valueDeltaScaled(
   } else {
     const qty = -d.quantity;
     if (v.quantity > 0n && qty === v.quantity) value = -v.value;
-    else if (v.quantity > 0n) throw NOT_EXACT;
+    else if (v.quantity > 0n) value = -timesDividedRounded(qty, v.value, v.quantity);
     else value = -timesRounded(qty, fallback());
   }
   v.quantity = exact(v.quantity + d.quantity);
@@ -339,17 +348,16 @@ type Numbers<T> = {
   text: (a: T) => string;
 };
 
+/** `x`; NOT_EXACT when it is null (a number with more than 9 places). */
+function given(x: bigint | null): bigint {
+  if (x === null) throw NOT_EXACT;
+  return x;
+}
+
 const SCALED: Numbers<bigint> = {
   zero: 0n,
-  quantity: (d) => {
-    if (d.units === null) throw NOT_EXACT;
-    return d.units;
-  },
-  parse: (text) => {
-    const x = toScaled(text);
-    if (x === null) throw NOT_EXACT;
-    return x;
-  },
+  quantity: (d) => given(d.units),
+  parse: (text) => given(toScaled(text)),
   plus: (a, b) => a + b,
   minus: (a, b) => a - b,
   cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
@@ -369,18 +377,12 @@ const DECIMAL: Numbers<Decimal> = {
 /** The checks of one delta against the running stock and balance rows; answers the delta's quantity. */
 function checkDelta<T>(
   n: Numbers<T>,
-  k: {
-    d: BatchDelta;
-    quantity: T;
-    balances: Map<string, T>;
-    stock: Map<string, { onHand: T; reserved: T }>;
-    allowNegative: boolean;
-  },
+  [d, q, allowNegative]: [BatchDelta, T, boolean],
+  k: { balances: Map<string, T>; stock: Map<string, { onHand: T; reserved: T }> },
 ) {
-  const { d, quantity: q } = k;
   const bk = balanceKeyOf(d);
   const next = n.plus(k.balances.get(bk)!, q);
-  if (n.cmp(next, n.zero) < 0 && (d.serialId || !k.allowNegative)) {
+  if (n.cmp(next, n.zero) < 0 && (d.serialId || !allowNegative)) {
     throw d.serialId
       ? new AppError(InventoryErrors.INVENTORY_SERIAL_UNAVAILABLE, { serial: d.serialId })
       : new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_STOCK, {
@@ -392,7 +394,7 @@ function checkDelta<T>(
   }
   k.balances.set(bk, next);
   const s = k.stock.get(`${d.itemId}|${d.warehouseId}`)!;
-  if (n.cmp(q, n.zero) < 0 && n.cmp(n.plus(s.onHand, q), s.reserved) < 0 && !k.allowNegative) {
+  if (n.cmp(q, n.zero) < 0 && n.cmp(n.plus(s.onHand, q), s.reserved) < 0 && !allowNegative) {
     const available = n.minus(s.onHand, s.reserved);
     throw new AppError(InventoryErrors.INVENTORY_INSUFFICIENT_AVAILABLE, {
       item: d.itemId,
@@ -445,8 +447,7 @@ function valueMovesWith<T, V>(
     c.refer(i, () => {
       for (const d of m.deltas) {
         const quantity = n.quantity(d);
-        const allowNegative = c.warehouses.get(d.warehouseId)!.allowNegative;
-        checkDelta(n, { d, quantity, balances, stock, allowNegative });
+        checkDelta(n, [d, quantity, c.warehouses.get(d.warehouseId)!.allowNegative], { balances, stock });
         const value = k.value(state.get(`${d.itemId}|${d.companyId}`)!, d, quantity, m);
         ledger.push({
           moveId: m.moveId,

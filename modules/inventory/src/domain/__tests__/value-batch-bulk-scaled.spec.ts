@@ -170,6 +170,25 @@ describe('bulk import: integer valuation against the decimal one', () => {
     );
   });
 
+  it('values a moving-average issue as decimal.js does, its 20-digit quotient rounded again', () => {
+    // Exactly 105537028.41208749993...: decimal.js keeps 105537028.41208750000 first, then 9 places.
+    const item = { valuationMethod: 'moving_average', standardCost: null };
+    const move = { moveId: 'm', postingDate: '2026-01-01' };
+    const [quantity, value, issued] = ['3075.812', '807492682.672238', '402'];
+    const dv: BatchValuation = { quantity: new Decimal(quantity), value: new Decimal(value), layers: [] };
+    const decimal = valueDelta(dv, item, { quantity: new Decimal(issued).neg(), unitCost: null }, move);
+    assert.equal(decimal.toFixed(), '-105537028.4120875');
+    const sv: ScaledValuation = { quantity: s(quantity), value: s(value), layers: [], head: 0 };
+    assert.equal(
+      scaledText(valueDeltaScaled(sv, item, { quantity: -s(issued), unitCost: null }, move)),
+      '-105537028.4120875',
+    );
+    assert.deepEqual(
+      [scaledText(sv.quantity), scaledText(sv.value)],
+      [dv.quantity.toFixed(), dv.value.toFixed()],
+    );
+  });
+
   it('reads and writes decimal strings exactly, refusing more than 9 places', () => {
     for (const [text, units] of [
       ['0', 0n],
