@@ -1,4 +1,5 @@
 export * from './canonical-json.ts';
+export * from './combiner.ts';
 export * from './decimal.ts';
 export * from './envelope.ts';
 export * from './errors.ts';

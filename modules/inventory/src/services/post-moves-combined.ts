@@ -10,7 +10,7 @@
  * Receipts, issues, scraps and adjustments without serials or reservations are combined; other
  * postings (and any that arrives while nothing is in flight) take the single path.
  */
-import { AppError, newId } from '@tenon/core';
+import { AppError, Combiner, newId, type Waiting } from '@tenon/core';
 import type { Database, Executor } from '@tenon/db';
 import { rememberFacts } from '../repositories/facts-cache.ts';
 import { parsePostingFacts } from '../repositories/master-data.repository.ts';
@@ -20,13 +20,7 @@ import type { PostMoveInput, PostMoveResult } from './post-stock-move.service.ts
 import { checkIds, factKeys, preparePosting } from './prepare-posting.ts';
 import { runRevaluations } from './revalue-stock.service.ts';
 
-type Request = {
-  input: PostMoveInput;
-  done: (r: PostMoveResult) => void;
-  fail: (err: unknown) => void;
-};
-/** `workers` draining it, `busy` of them posting a group now. */
-type Queue = { workers: number; busy: number; waiting: Request[] };
+type Request = Waiting<PostMoveInput, PostMoveResult>;
 type Alone = (input: PostMoveInput) => Promise<PostMoveResult>;
 
 /** A posting of a group refused (the group's transaction rolls back). */
@@ -36,18 +30,11 @@ class Refused extends Error {
   }
 }
 
-/** Postings per transaction at most. */
-const BATCH = 64;
-/**
- * Groups in flight at once per schema: while PostgreSQL writes one, this process prepares the
- * next, and the database's cores share the work.
- */
-const WORKERS = 2;
 /** Entries per revaluation chunk when a combined posting was back-dated. */
 const CHUNK = 10_000;
 /** Attempts at a group, each without the posting refused in the one before. */
 const RETRIES = 3;
-const queues = new WeakMap<Database, Map<string, Queue>>();
+const combiners = new WeakMap<Database, Map<string, Combiner<PostMoveInput, PostMoveResult>>>();
 
 const combinable = (input: PostMoveInput) =>
   input.inlineRevaluation === undefined &&
@@ -58,48 +45,29 @@ const combinable = (input: PostMoveInput) =>
 export function postCombined(db: Database, schema: string, input: PostMoveInput, alone: Alone) {
   checkIds(input);
   if (!combinable(input)) return alone(input);
-  let bySchema = queues.get(db);
+  let bySchema = combiners.get(db);
   if (!bySchema) {
     bySchema = new Map();
-    queues.set(db, bySchema);
+    combiners.set(db, bySchema);
   }
-  let queue = bySchema.get(schema);
-  if (!queue) {
-    queue = { workers: 0, busy: 0, waiting: [] };
-    bySchema.set(schema, queue);
+  let combiner = bySchema.get(schema);
+  if (!combiner) {
+    combiner = new Combiner<PostMoveInput, PostMoveResult>({
+      // While PostgreSQL writes one group, this process prepares the next.
+      workers: 2,
+      max: 64,
+      // Each idempotency key once per group (a repeat is a replay, answered after the first).
+      fits: (batch, candidate) => batch.every((m) => m.idempotencyKey !== candidate.idempotencyKey),
+      run: (batch) => postBatch(db, schema, batch, alone),
+    });
+    bySchema.set(schema, combiner);
   }
-  const q = queue;
-  return new Promise<PostMoveResult>((done, fail) => {
-    q.waiting.push({ input, done, fail });
-    if (q.workers === 0) void work(db, schema, q, alone);
-  });
-}
-
-async function work(db: Database, schema: string, q: Queue, alone: Alone) {
-  q.workers++;
-  try {
-    for (;;) {
-      // A turn of the event loop first, so that the callers answered by the last group (and any
-      // others arriving now) join the next one.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (q.waiting.length === 0) return;
-      const batch = takeBatch(q.waiting, Math.ceil(q.waiting.length / (WORKERS - q.busy)));
-      if (q.waiting.length > 0 && q.workers < WORKERS) void work(db, schema, q, alone);
-      q.busy++;
-      try {
-        await postBatch(db, schema, batch, alone);
-      } finally {
-        q.busy--;
-      }
-    }
-  } finally {
-    q.workers--;
-  }
+  return combiner.add(input);
 }
 
 async function postBatch(db: Database, schema: string, batch: Request[], alone: Alone) {
   if (batch.length === 1) {
-    await alone(batch[0]!.input).then(batch[0]!.done, batch[0]!.fail);
+    await alone(batch[0]!.item).then(batch[0]!.done, batch[0]!.fail);
     return;
   }
   const posted = await postGroup(db, schema, batch, alone);
@@ -107,7 +75,7 @@ async function postBatch(db: Database, schema: string, batch: Request[], alone: 
     const moveId = posted.moves.get(r);
     // Failed, or a replay: the single path gives this posting its own answer.
     if (moveId) r.done({ moveId, replayed: false });
-    else alone(r.input).then(r.done, r.fail);
+    else alone(r.item).then(r.done, r.fail);
   }
 }
 
@@ -128,52 +96,35 @@ async function postGroup(db: Database, schema: string, batch: Request[], alone: 
       return { group, moves: posted.moves };
     } catch (err) {
       if (!(err instanceof Refused)) break;
-      alone(err.request.input).then(err.request.done, err.request.fail);
+      alone(err.request.item).then(err.request.done, err.request.fail);
       group = group.filter((r) => r !== err.request);
     }
   }
   return { group, moves: new Map<Request, string>() };
 }
 
-/** The next postings to combine: at most `share` (and BATCH), each idempotency key once. */
-function takeBatch(waiting: Request[], share: number): Request[] {
-  const keys = new Set<string>();
-  const batch: Request[] = [];
-  for (let i = 0; i < waiting.length && batch.length < Math.min(share, BATCH); ) {
-    const r = waiting[i]!;
-    if (keys.has(r.input.idempotencyKey)) {
-      i++;
-      continue;
-    }
-    keys.add(r.input.idempotencyKey);
-    batch.push(r);
-    waiting.splice(i, 1);
-  }
-  return batch;
-}
-
 /** The group's postings in posting-date order (stable); answers the move id of each one posted. */
 async function postGroupIn(tx: Executor, schema: string, batch: Request[]) {
   const ordered = batch
-    .map((r) => ({ r, moveId: r.input.moveId ?? newId(), keys: factKeys(r.input) }))
-    .sort((a, b) => a.r.input.postingDate.localeCompare(b.r.input.postingDate));
+    .map((r) => ({ r, moveId: r.item.moveId ?? newId(), keys: factKeys(r.item) }))
+    .sort((a, b) => a.r.item.postingDate.localeCompare(b.r.item.postingDate));
   const claim = await claimWithFacts(tx, schema, {
     claims: ordered.map((p) => ({
       moveId: p.moveId,
-      key: p.r.input.idempotencyKey,
-      moveType: p.r.input.moveType,
+      key: p.r.item.idempotencyKey,
+      moveType: p.r.item.moveType,
     })),
     warehouses: ordered.map((p) => p.keys.warehouse),
     items: ordered.flatMap((p) => p.keys.items),
     locations: ordered.flatMap((p) => p.keys.locations),
   });
-  const fresh = ordered.filter((p) => claim.claimed.has(p.r.input.idempotencyKey));
+  const fresh = ordered.filter((p) => claim.claimed.has(p.r.item.idempotencyKey));
   const writes = [];
   try {
     for (const p of fresh) {
       const facts = parsePostingFacts(claim.rows, p.keys);
       rememberFacts(schema, facts);
-      writes.push(await preparePosting(tx, schema, { input: p.r.input, moveId: p.moveId, facts }));
+      writes.push(await preparePosting(tx, schema, { input: p.r.item, moveId: p.moveId, facts }));
     }
     const jobs = writes.length > 0 ? await writePostings(tx, schema, writes) : [];
     return { moves: new Map(fresh.map((p) => [p.r, p.moveId])), jobs };

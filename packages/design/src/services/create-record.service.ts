@@ -4,7 +4,7 @@ import { compile, type Executor } from '@tenon/db';
 import { requireAccess } from '../records/access.ts';
 import { appendAudit } from '../records/audit.ts';
 import { actorStamp, type RecordContext } from '../records/context.ts';
-import { createStatement, singleStatementCreate } from '../records/create-statement.ts';
+import { type CreateEntry, createStatement, singleStatementCreate } from '../records/create-statement.ts';
 import { translateWriteError } from '../records/db-errors.ts';
 import { redactChanges } from '../records/encryption.ts';
 import { assertRowAllowed, checkWritableFields, writeResponse } from '../records/enforce.ts';
@@ -12,6 +12,7 @@ import { allocateSequences, applyDefaults, computeFormulas } from '../records/pr
 import { type RecordData, rowToRecord } from '../records/row-mapping.ts';
 import { insertRows, replaceLinks } from '../records/write-rows.ts';
 import type { CompiledEntity } from '../registry.ts';
+import { createCombined } from './create-combined.ts';
 
 /** Inserts records of one entity (and their lines, recursively) inside an open transaction; no access check. */
 export async function insertRecords(
@@ -76,15 +77,32 @@ async function insertInOneStatement(
 ): Promise<RecordData> {
   applyDefaults(entity, record, ctx);
   computeFormulas(entity, record);
-  const { text, params } = compile(createStatement(ctx, entity, record));
+  const [created] = await insertEntries(db, entity, [{ ctx, record }]);
+  return created!;
+}
+
+/**
+ * Runs one create statement for records of one entity sharing their counters; answers each record
+ * as its creator may read it, in order.
+ */
+export async function insertEntries(
+  db: Executor,
+  entity: CompiledEntity,
+  entries: CreateEntry[],
+): Promise<RecordData[]> {
+  const { text, params } = compile(createStatement(entity, entries));
   // Outside a transaction the statement is prepared once per text and connection (decision 0052).
   const name = 'inTransaction' in db ? undefined : statementName(entity, text);
+  let rows: RecordData[];
   try {
-    const { rows } = await db.query<RecordData>(text, params, name ? { name } : undefined);
-    return writeResponse(ctx.access, ctx.metamodel, entity, rowToRecord(entity, rows[0]!));
+    rows = (await db.query<RecordData>(text, params, name ? { name } : undefined)).rows;
   } catch (err) {
     throw translateWriteError(err, entity, 'write');
   }
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  return entries.map(({ ctx, record }) =>
+    writeResponse(ctx.access, ctx.metamodel, entity, rowToRecord(entity, byId.get(record.id as string)!)),
+  );
 }
 
 /**
@@ -158,7 +176,10 @@ export async function createRecord(
 ): Promise<RecordData> {
   const record = checked(ctx, entity, input);
   if (singleStatementCreate(entity, ctx.access.decide(entity.def.name, 'create'))) {
-    return insertInOneStatement(ctx.db, ctx, entity, record);
+    applyDefaults(entity, record, ctx);
+    computeFormulas(entity, record);
+    // Combined with the creates of this entity waiting beside it (decision 0053).
+    return createCombined(entity, { ctx, record }, (entries) => insertEntries(ctx.db, entity, entries));
   }
   return ctx.db.transaction((tx) => insertChecked(tx, ctx, entity, structuredClone(record)));
 }

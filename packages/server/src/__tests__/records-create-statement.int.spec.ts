@@ -144,12 +144,65 @@ describe('one-statement create', () => {
     );
   });
 
+  it('combines concurrent creates: consecutive numbers, one audit entry and event each, a refusal alone', async () => {
+    const schema = s.tenant.schemaName;
+    const before = await s.db.run<{ n: string }>(
+      sql`SELECT count(*) AS n FROM ${sql.id(schema, 'order_doc')}`,
+    );
+    const rs = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        s.call(
+          'POST',
+          '/api/v1/order_doc',
+          // One links to a client that does not exist: refused, and only it.
+          i === 9
+            ? { title: 'broken', client: '01a21cc0-0000-7000-8000-000000000000' }
+            : { title: `g${i}`, count: i },
+        ),
+      ),
+    );
+    assert.equal(rs[9]!.status, 422);
+    assert.equal(rs[9]!.body.error.code, 'REFERENCE_NOT_FOUND');
+    const created = rs.filter((_, i) => i !== 9);
+    assert.deepEqual(
+      created.map((r) => r.status),
+      Array(23).fill(201),
+    );
+    // Gap-free: the refused create took no number.
+    const first = Number(before.rows[0]!.n) + 1;
+    assert.deepEqual(
+      created.map((r) => r.body.data.number as string).sort(),
+      Array.from({ length: 23 }, (_, i) => `SO-${String(first + i).padStart(3, '0')}`),
+    );
+    for (const r of created.slice(0, 5)) {
+      const read = await s.call('GET', `/api/v1/order_doc/${r.body.data.id}`);
+      assert.deepEqual(r.body.data, read.body.data);
+      const { rows } = await s.db.run<{ payload: { after: JsonBody } }>(
+        sql`SELECT payload FROM ${sql.id(schema, '_outbox')} WHERE record_id = ${r.body.data.id as string}::uuid`,
+      );
+      assert.equal(rows.length, 1);
+      assert.deepEqual(rows[0]!.payload.after, read.body.data);
+      const audit = await s.db.run<{ changes: { after: JsonBody } }>(
+        sql`SELECT changes FROM ${sql.id(schema, '_audit')} WHERE record_id = ${r.body.data.id as string}::uuid`,
+      );
+      assert.deepEqual(
+        audit.rows.map((a) => a.changes.after),
+        [read.body.data],
+      );
+    }
+    // Fewer transactions than creates: they were combined.
+    const { rows } = await s.db.run<{ n: string }>(
+      sql`SELECT count(DISTINCT xmin::text) AS n FROM ${sql.id(schema, 'order_doc')} WHERE title LIKE 'g%'`,
+    );
+    assert.ok(Number(rows[0]!.n) < 23, `${rows[0]!.n} transactions for 23 creates`);
+  });
+
   it('with an Idempotency-Key the create still works and replays', async () => {
     const body = { title: 'Keyed' };
     const first = await s.call('POST', '/api/v1/order_doc', body, { 'idempotency-key': 'k-1' });
     const again = await s.call('POST', '/api/v1/order_doc', body, { 'idempotency-key': 'k-1' });
     assert.equal(first.status, 201);
     assert.equal(again.body.data.id, first.body.data.id);
-    assert.equal(first.body.data.number, 'SO-016');
+    assert.equal(first.body.data.number, 'SO-039');
   });
 });
