@@ -30,8 +30,9 @@ export function createCombined(
   let combiner = combiners.get(entity);
   if (!combiner) {
     combiner = new Combiner<Request, RecordData>({
-      // While PostgreSQL writes one statement, this process builds the next.
-      workers: 2,
+      // While PostgreSQL writes one statement, this process builds the next; but statements that
+      // take a counter wait for each other's commit anyway, so there one takes every waiting create.
+      workers: entity.sequences.length > 0 ? 1 : 2,
       max: 64,
       fits: (batch, candidate) => candidate.counters === batch[0]!.counters,
       run: (batch) => createBatch(batch, insert),
