@@ -5,8 +5,9 @@
  * consecutive numbers in their arrival order under one lock and one commit, instead of queueing on
  * it one commit at a time. Only creates that take the same counters (series and period) share a
  * statement. Each keeps its own id, audit entry, outbox event and answer. If the statement fails
- * (a unique or reference violation of one record), nothing of it is written and each create runs
- * alone, so an error reaches only its own caller; numbers stay gap-free either way.
+ * (a unique or reference violation of one record), nothing of it is written and each half of the
+ * group runs again on its own, down to the create that fails, so an error reaches only its own
+ * caller; numbers stay gap-free either way.
  */
 import { Combiner, type Waiting } from '@tenon/core';
 import { type CreateEntry, counterKeys } from '../records/create-statement.ts';
@@ -42,14 +43,21 @@ export function createCombined(
   return combiner.add({ entry, counters });
 }
 
-async function createBatch(batch: Waiting<Request, RecordData>[], insert: Insert) {
-  if (batch.length > 1) {
-    const created = await insert(batch.map((w) => w.item.entry)).catch(() => null);
-    if (created) {
-      for (const [i, w] of batch.entries()) w.done(created[i]!);
+/**
+ * Runs a batch; if its statement fails, each half runs again on its own, down to the one create
+ * that fails, which gets its error (the others still share statements).
+ */
+async function createBatch(batch: Waiting<Request, RecordData>[], insert: Insert): Promise<void> {
+  try {
+    const created = await insert(batch.map((w) => w.item.entry));
+    for (const [i, w] of batch.entries()) w.done(created[i]!);
+  } catch (err) {
+    if (batch.length === 1) {
+      batch[0]!.fail(err);
       return;
     }
+    const half = Math.ceil(batch.length / 2);
+    await createBatch(batch.slice(0, half), insert);
+    await createBatch(batch.slice(half), insert);
   }
-  // Alone, or after the combined statement failed: each create answers for itself.
-  await Promise.all(batch.map((w) => insert([w.item.entry]).then((r) => w.done(r[0]!), w.fail)));
 }
