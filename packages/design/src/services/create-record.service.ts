@@ -179,7 +179,9 @@ export async function createRecord(
     applyDefaults(entity, record, ctx);
     computeFormulas(entity, record);
     // Combined with the creates of this entity waiting beside it (decision 0053).
-    return createCombined(entity, { ctx, record }, (entries) => insertEntries(ctx.db, entity, entries));
+    return createCombined(entity, { ctx, record }, (entries) =>
+      insertEntries(entries[0]!.ctx.db, entity, entries),
+    );
   }
   return ctx.db.transaction((tx) => insertChecked(tx, ctx, entity, structuredClone(record)));
 }
