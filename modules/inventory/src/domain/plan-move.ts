@@ -72,15 +72,18 @@ export function planMove(type: MoveType, lines: MoveLineInput[]): LocationDelta[
     }
     if (tracking === 'none' && (line.lot || line.serial))
       throw fail(n, 'the item is not tracked by lot or serial');
-    const base = {
-      lineNo: n,
-      itemId: line.item.id,
-      lotId: tracking === 'none' ? null : line.lot,
-      serialId: tracking === 'serial' ? line.serial : null,
-    };
-    if (line.from)
-      deltas.push({ ...base, locationId: line.from, quantity: line.quantity.neg(), direction: 'out' });
-    if (line.to) deltas.push({ ...base, locationId: line.to, quantity: line.quantity, direction: 'in' });
+    // Object literals, not a spread of shared fields: this runs once per line of every posting.
+    const lotId = tracking === 'none' ? null : line.lot;
+    const serialId = tracking === 'serial' ? line.serial : null;
+    const itemId = line.item.id;
+    if (line.from) {
+      const quantity = line.quantity.neg();
+      deltas.push({ lineNo: n, itemId, lotId, serialId, locationId: line.from, quantity, direction: 'out' });
+    }
+    if (line.to) {
+      const quantity = line.quantity;
+      deltas.push({ lineNo: n, itemId, lotId, serialId, locationId: line.to, quantity, direction: 'in' });
+    }
   }
   return deltas;
 }
