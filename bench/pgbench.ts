@@ -73,6 +73,9 @@ export async function runPgbench(
     await run(pgbench, ['-i', '-s', String(PGBENCH_SCALE), '-q', url], { maxBuffer: 16 * 1024 * 1024 });
   }
   const args = [
+    // Vacuum all four tables first: autovacuum may be off on the server, and an accounts table
+    // bloated by earlier runs would lower the baseline.
+    '-v',
     '-c',
     String(options.clients),
     '-j',
