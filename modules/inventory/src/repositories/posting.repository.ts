@@ -47,6 +47,7 @@ export async function claimWithFacts(
   const c = k.claims;
   const { rows } = await runPrepared<FactRow>(
     tx,
+    schema,
     sql`WITH c AS (INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
           SELECT * FROM unnest(${c.map((r) => r.moveId)}::uuid[], ${c.map((r) => r.key)}::text[],
             ${c.map((r) => r.moveType)}::text[])
@@ -100,6 +101,7 @@ export async function applyAndLock(
     y: string | null;
   }>(
     tx,
+    schema,
     sql`WITH s AS (
         INSERT INTO ${t(schema, 'inv_stock')} AS s (item_id, warehouse_id, on_hand, reserved)
         SELECT * FROM unnest(${k.stock.map((r) => r.itemId)}::uuid[], ${k.stock.map((r) => r.warehouseId)}::uuid[],
@@ -153,6 +155,7 @@ export async function firstOpenLayers(
     unit_cost: string;
   }>(
     tx,
+    schema,
     sql`SELECT seq::text AS seq, remaining::text AS remaining, remaining_value::text AS remaining_value,
           unit_cost::text AS unit_cost
         -- y.seq in ORDER BY: the bare name would sort the text alias (10 before 9).
@@ -184,6 +187,7 @@ export async function appendPostingTail(
   const col = <K extends keyof NewLayer>(key: K) => n.map((r) => r[key]);
   const { rows } = await runPrepared<{ id: string }>(
     tx,
+    schema,
     sql`WITH lt AS (
         UPDATE ${t(schema, 'inv_layer')} AS y SET remaining = v.r, remaining_value = v.rv
         FROM unnest(${k.layers.map((r) => r.seq)}::bigint[], ${k.layers.map((r) => r.remaining)}::numeric[],

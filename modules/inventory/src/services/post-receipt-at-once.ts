@@ -116,6 +116,7 @@ export async function postReceiptAtOnce(
   };
   const { rows } = await runPrepared<{ fresh: number; claimed: number; jobs: string[] }>(
     db,
+    schema,
     sql`WITH rf AS (
         SELECT 1 AS ok WHERE
           (SELECT count(*) FROM ${t(schema, 'warehouse')} w WHERE w.id = ${warehouse.id}::uuid AND w.company = ${company}::uuid) = 1

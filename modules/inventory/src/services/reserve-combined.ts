@@ -79,6 +79,7 @@ async function reserveBatch(db: Database, schema: string, batch: Request[]) {
   const { item, warehouse } = batch[0]!.input;
   const { rows } = await runPrepared<{ available: string | null; ids: string[] }>(
     db,
+    schema,
     sql`WITH req AS (
         SELECT * FROM unnest(${batch.map((r) => r.id)}::uuid[], ${batch.map((r) => r.quantity.toFixed())}::numeric[],
           ${batch.map((r) => r.input.sourceType)}::text[], ${batch.map((r) => r.input.sourceId)}::text[])

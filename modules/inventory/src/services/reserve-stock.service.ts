@@ -73,6 +73,7 @@ async function reserveAtOnce(
     available: string | null;
   }>(
     ex,
+    schema,
     sql`WITH s AS (
         UPDATE ${sql.id(schema, 'inv_stock')} SET reserved = reserved + ${q}::numeric
         WHERE item_id = ${input.item}::uuid AND warehouse_id = ${input.warehouse}::uuid
