@@ -133,7 +133,7 @@ export async function runInventoryBulkBench(): Promise<void> {
       drift: check.drift.length,
     }),
   );
-  await db.close();
+  await data.dispose();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runInventoryBulkBench();

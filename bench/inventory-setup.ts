@@ -1,6 +1,14 @@
 /** A fresh tenant with org + inventory, a company, a warehouse with bins and items (bench data). */
 import { newId } from '@tenon/core';
-import { createTenant, type Database, migratePlatform, openPostgres, registerMigrations } from '@tenon/db';
+import {
+  createTenant,
+  type Database,
+  migratePlatform,
+  openPostgres,
+  PLATFORM_SCHEMA,
+  registerMigrations,
+  sql,
+} from '@tenon/db';
 import { applyDefinitions, createRecordIn, MetamodelCache, systemContext } from '@tenon/design';
 import { inventoryModule } from '@tenon/inventory';
 import { orgModule } from '@tenon/org';
@@ -13,6 +21,8 @@ export type InventoryBenchData = {
   items: string[];
   make(entity: string, data: Record<string, unknown>): Promise<string>;
   uom: string;
+  /** Drops the bench tenant and closes the pool (a server started later polls every tenant left). */
+  dispose(): Promise<void>;
 };
 
 export async function inventoryBenchData(
@@ -46,5 +56,10 @@ export async function inventoryBenchData(
   const items: string[] = [];
   for (let i = 0; i < options.items; i++)
     items.push(await make('item', { name: `Item ${i}`, base_uom: uom }));
-  return { db, schema: tenant.schemaName, warehouse, bins, items, make, uom };
+  const dispose = async () => {
+    await db.run(sql`DROP SCHEMA ${sql.id(tenant.schemaName)} CASCADE`);
+    await db.run(sql`DELETE FROM ${sql.id(PLATFORM_SCHEMA, 'tenant')} WHERE id = ${tenant.id}`);
+    await db.close();
+  };
+  return { db, schema: tenant.schemaName, warehouse, bins, items, make, uom, dispose };
 }

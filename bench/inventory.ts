@@ -45,7 +45,7 @@ export async function runInventoryBench(): Promise<void> {
   const pg = await runPgbench(url, { clients: 8, threads: 2, seconds: num('INV_BENCH_SECONDS', 10) }, log);
   log(`pgbench TPC-B-like, 8 clients: ${pg.tps.toFixed(0)} tps`);
 
-  const { db, schema, warehouse, bins, items, make, uom } = await inventoryBenchData(url, {
+  const { db, schema, warehouse, bins, items, make, uom, dispose } = await inventoryBenchData(url, {
     bins: 50,
     items: 200,
   });
@@ -130,5 +130,5 @@ export async function runInventoryBench(): Promise<void> {
       drift: check.drift.length,
     }),
   );
-  await db.close();
+  await dispose();
 }
