@@ -15,6 +15,7 @@
  */
 import { type Executor, type RawBuilder, sql } from '@tenon/db';
 import type { NewLayer } from './bulk-stock.repository.ts';
+import type { FactRow } from './master-data.repository.ts';
 import { dec, orNil } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
@@ -27,16 +28,6 @@ const dates = (values: string[]) => list(values, 'date');
 const numbers = (values: string[]) => list(values, 'numeric');
 const ints = (values: number[]) => list(values, 'int');
 const bigints = (values: string[]) => list(values, 'bigint');
-
-export type BatchFactRow = {
-  kind: string;
-  id: string;
-  a: string | null;
-  b: string | null;
-  c: string | null;
-  d: string | null;
-  e: string | null;
-};
 
 /**
  * Claims the keys (rows in input order) and reads warehouses, items (with the base unit's
@@ -53,8 +44,8 @@ export async function claimBatchWithFacts(
     lots: string[];
     serials: string[];
   },
-): Promise<{ claimed: Set<string>; rows: BatchFactRow[] }> {
-  const { rows } = await tx.run<BatchFactRow>(
+): Promise<{ claimed: Set<string>; rows: FactRow[] }> {
+  const { rows } = await tx.run<FactRow>(
     sql`WITH c AS (INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
           SELECT * FROM unnest(${uuids(k.claims.map((r) => r.moveId))}, ${k.claims.map((r) => r.key)}::text[],
             ${k.claims.map((r) => r.moveType)}::text[])
@@ -79,7 +70,7 @@ export async function claimBatchWithFacts(
         FROM ${t(schema, 'serial_number')} WHERE id = ANY(${uuids(k.serials)})`,
   );
   const claimed = new Set<string>();
-  const facts: BatchFactRow[] = [];
+  const facts: FactRow[] = [];
   for (const r of rows) {
     if (r.kind === 'claim') claimed.add(r.id);
     else facts.push(r);

@@ -68,21 +68,24 @@ export async function loadConversions(
   return rows.map((r) => ({ fromUom: r.from_uom, toUom: r.to_uom, factor: dec(r.factor), item: r.item }));
 }
 
+/** A master-data row of a posting's or a batch's claim statement: its kind, id and up to five facts. */
+export type FactRow = {
+  kind: string;
+  id: string;
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  e: string | null;
+};
+
 /**
  * A posting's master data from the rows of `claimWithFacts` (posting.repository.ts): its warehouse,
  * its items (with the base unit's precision) and its locations with their warehouses. 404 for the
  * first one missing.
  */
 export function parsePostingFacts(
-  rows: {
-    kind: string;
-    id: string;
-    a: string | null;
-    b: string | null;
-    c: string | null;
-    d: string | null;
-    e: string | null;
-  }[],
+  rows: FactRow[],
   k: { warehouse: string; items: string[]; locations: string[] },
 ): { warehouse: WarehouseRow; items: Map<string, ItemRow>; locations: Map<string, LocationRow> } {
   const w = rows.find((r) => r.kind === 'warehouse' && r.id === k.warehouse.toLowerCase());

@@ -15,20 +15,11 @@
  */
 import { type Executor, sql } from '@tenon/db';
 import { ledgerInsert, type NewLayer, revaluationUpsert } from './bulk-stock.repository.ts';
+import type { FactRow } from './master-data.repository.ts';
 import { runPrepared } from './prepared.ts';
 import { dec, type LedgerRow, orNil } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
-
-export type FactRow = {
-  kind: string;
-  id: string;
-  a: string | null;
-  b: string | null;
-  c: string | null;
-  d: string | null;
-  e: string | null;
-};
 
 /**
  * The key claims and the master-data read in one statement. A key that is not in `claimed` was
