@@ -9,39 +9,6 @@ import { dec, type LedgerRow, orNil } from './stock.repository.ts';
 
 const t = (schema: string, name: string) => sql.id(schema, name);
 
-/** Claims idempotency keys; answers the keys that were new (the others are replays). */
-export async function claimKeys(
-  tx: Executor,
-  schema: string,
-  rows: { moveId: string; key: string; moveType: string }[],
-): Promise<Set<string>> {
-  const { rows: claimed } = await tx.run<{ idempotency_key: string }>(
-    sql`INSERT INTO ${t(schema, 'inv_posting')} (move_id, idempotency_key, move_type)
-        SELECT * FROM unnest(${rows.map((r) => r.moveId)}::uuid[], ${rows.map((r) => r.key)}::text[],
-          ${rows.map((r) => r.moveType)}::text[])
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
-  );
-  return new Set(claimed.map((r) => r.idempotency_key));
-}
-
-/** Lots and serials of these ids with their item (to check they belong to the line's item). */
-export async function trackingOwners(tx: Executor, schema: string, lots: string[], serials: string[]) {
-  const owners = new Map<string, string>();
-  if (lots.length > 0) {
-    const { rows } = await tx.run<{ id: string; item: string }>(
-      sql`SELECT id, item FROM ${t(schema, 'lot')} WHERE id = ANY(${lots}::uuid[])`,
-    );
-    for (const r of rows) owners.set(r.id, r.item);
-  }
-  if (serials.length > 0) {
-    const { rows } = await tx.run<{ id: string; item: string }>(
-      sql`SELECT id, item FROM ${t(schema, 'serial_number')} WHERE id = ANY(${serials}::uuid[])`,
-    );
-    for (const r of rows) owners.set(r.id, r.item);
-  }
-  return owners;
-}
-
 export async function lockStockRows(
   tx: Executor,
   schema: string,
@@ -86,22 +53,6 @@ export async function lockBalanceRows(tx: Executor, schema: string, keys: Balanc
   );
   return new Map(
     rows.map((r) => [`${r.item_id}|${r.location_id}|${r.lot_id}|${r.serial_id}`, dec(r.on_hand)]),
-  );
-}
-
-export async function lockValuationRows(
-  tx: Executor,
-  schema: string,
-  keys: { itemId: string; companyId: string }[],
-) {
-  const { rows } = await tx.run<{ item_id: string; company_id: string; quantity: string; value: string }>(
-    sql`INSERT INTO ${t(schema, 'inv_valuation')} AS v (item_id, company_id)
-        SELECT * FROM unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.companyId)}::uuid[])
-        ON CONFLICT (item_id, company_id) DO UPDATE SET quantity = v.quantity
-        RETURNING v.item_id, v.company_id, v.quantity::text AS quantity, v.value::text AS value`,
-  );
-  return new Map(
-    rows.map((r) => [`${r.item_id}|${r.company_id}`, { quantity: dec(r.quantity), value: dec(r.value) }]),
   );
 }
 
@@ -201,40 +152,6 @@ export async function addBalancesAndStock(
     WHERE s.item_id = v.item_id AND s.warehouse_id = v.warehouse_id`);
 }
 
-export async function addStockRows(
-  tx: Executor,
-  schema: string,
-  rows: { itemId: string; warehouseId: string; onHand: string }[],
-): Promise<void> {
-  await tx.run(sql`UPDATE ${t(schema, 'inv_stock')} AS s SET on_hand = s.on_hand + v.d
-    FROM unnest(${rows.map((r) => r.itemId)}::uuid[], ${rows.map((r) => r.warehouseId)}::uuid[],
-      ${rows.map((r) => r.onHand)}::numeric[]) AS v(item_id, warehouse_id, d)
-    WHERE s.item_id = v.item_id AND s.warehouse_id = v.warehouse_id`);
-}
-
-export async function addValuationRows(
-  tx: Executor,
-  schema: string,
-  rows: { itemId: string; companyId: string; quantity: string; value: string }[],
-): Promise<void> {
-  await tx.run(sql`UPDATE ${t(schema, 'inv_valuation')} AS y SET quantity = y.quantity + v.q, value = y.value + v.v
-    FROM unnest(${rows.map((r) => r.itemId)}::uuid[], ${rows.map((r) => r.companyId)}::uuid[],
-      ${rows.map((r) => r.quantity)}::numeric[], ${rows.map((r) => r.value)}::numeric[]) AS v(item_id, company_id, q, v)
-    WHERE y.item_id = v.item_id AND y.company_id = v.company_id`);
-}
-
-export async function setLayerRemainders(
-  tx: Executor,
-  schema: string,
-  rows: { seq: string; remaining: string; remainingValue: string }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.run(sql`UPDATE ${t(schema, 'inv_layer')} AS y SET remaining = v.r, remaining_value = v.rv
-    FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.remaining)}::numeric[],
-      ${rows.map((r) => r.remainingValue)}::numeric[]) AS v(seq, r, rv)
-    WHERE y.seq = v.seq`);
-}
-
 export type NewLayer = {
   itemId: string;
   companyId: string;
@@ -246,16 +163,6 @@ export type NewLayer = {
   unitCost: string;
 };
 
-export async function insertLayerRows(tx: Executor, schema: string, rows: NewLayer[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof NewLayer>(k: K) => rows.map((r) => r[k]);
-  await tx.run(sql`INSERT INTO ${t(schema, 'inv_layer')}
-    (item_id, company_id, move_id, posting_date, quantity, remaining, remaining_value, unit_cost)
-    SELECT * FROM unnest(${col('itemId')}::uuid[], ${col('companyId')}::uuid[], ${col('moveId')}::uuid[],
-      ${col('postingDate')}::date[], ${col('quantity')}::numeric[], ${col('remaining')}::numeric[],
-      ${col('remainingValue')}::numeric[], ${col('unitCost')}::numeric[])`);
-}
-
 export function ledgerInsert(schema: string, rows: LedgerRow[]) {
   const col = <T>(f: (r: LedgerRow) => T) => rows.map(f);
   return sql`INSERT INTO ${t(schema, 'inv_ledger')} (move_id, line_no, move_type, item_id, warehouse_id,
@@ -265,31 +172,6 @@ export function ledgerInsert(schema: string, rows: LedgerRow[]) {
       ${col((r) => r.locationId)}::uuid[], ${col((r) => orNil(r.lotId))}::uuid[], ${col((r) => orNil(r.serialId))}::uuid[],
       ${col((r) => r.quantity.toFixed())}::numeric[], ${col((r) => r.value.toFixed())}::numeric[],
       ${col((r) => r.postingDate)}::date[], ${col((r) => r.sourceType)}::text[], ${col((r) => r.sourceId)}::text[])`;
-}
-
-export async function insertLedgerRows(tx: Executor, schema: string, rows: LedgerRow[]): Promise<void> {
-  await tx.run(ledgerInsert(schema, rows));
-}
-
-/**
- * A posting's tail in one statement: its ledger rows, its outbox event, and the revaluation jobs of
- * the items it is back-dated for (the check sees only earlier rows: a statement does not see its own
- * inserts). Returns the pending job ids.
- */
-export async function appendPosting(
-  tx: Executor,
-  schema: string,
-  k: {
-    ledger: LedgerRow[];
-    event: { topic: string; moveId: string; payload: unknown };
-    revaluations: { id: string; itemId: string; companyId: string; fromDate: string }[];
-  },
-): Promise<string[]> {
-  const { rows } = await tx.run<{ id: string }>(sql`WITH l AS (${ledgerInsert(schema, k.ledger)} RETURNING 1),
-      o AS (INSERT INTO ${t(schema, '_outbox')} (topic, entity, record_id, payload)
-            VALUES (${k.event.topic}, 'stock_move', ${k.event.moveId}, ${JSON.stringify(k.event.payload)}::jsonb) RETURNING 1)
-    ${revaluationUpsert(schema, k.revaluations)}`);
-  return rows.map((r) => r.id);
 }
 
 export function revaluationUpsert(
@@ -312,17 +194,6 @@ export function revaluationUpsert(
       state = CASE WHEN excluded.from_date < j.cursor_date THEN NULL ELSE j.state END,
       updated_at = now()
     RETURNING j.id`;
-}
-
-/** Revaluation jobs for the items posted before entries already in the ledger (decision 0012). */
-export async function enqueueRevaluations(
-  tx: Executor,
-  schema: string,
-  rows: { id: string; itemId: string; companyId: string; fromDate: string }[],
-): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const { rows: jobs } = await tx.run<{ id: string }>(revaluationUpsert(schema, rows));
-  return jobs.map((j) => j.id);
 }
 
 export { NIL };
