@@ -10,14 +10,8 @@ import { randomFillSync } from 'node:crypto';
 import { AppError, Decimal } from '@tenon/core';
 import { type Database, type Executor, sql } from '@tenon/db';
 import { lockOrder, type MoveLineInput, planMove } from '../domain/plan-move.ts';
-import {
-  type BatchDelta,
-  type BatchMove,
-  type BatchStart,
-  scaledText,
-  toScaled,
-  valueMoves,
-} from '../domain/value-batch.ts';
+import { type BatchDelta, type BatchMove, type BatchStart, valueMoves } from '../domain/value-moves.ts';
+import { scaledText, toScaled } from '../domain/value-scaled.ts';
 import { InventoryErrors } from '../errors.ts';
 import {
   appendBatchTail,

@@ -8,17 +8,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decimal } from '@tenon/core';
 import fc from 'fast-check';
+import { type BatchValuation, valuationWrites, valueDelta } from '../value-batch.ts';
 import {
-  type BatchValuation,
   NOT_EXACT,
   type ScaledValuation,
   scaledText,
   toScaled,
-  valuationWrites,
   valuationWritesScaled,
-  valueDelta,
   valueDeltaScaled,
-} from '../value-batch.ts';
+} from '../value-scaled.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261127);
 const numRuns = Number(process.env.FUZZ_RUNS ?? 1000);
