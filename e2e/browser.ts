@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { consoleModule } from '../packages/server/src/routes/form-layouts.routes.ts';
 import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
 
@@ -86,4 +86,20 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: /^登\s*录$/ }).click();
   await page.getByRole('menuitem', { name: '任务' }).waitFor();
+}
+
+/**
+ * Clicks a menu item and waits for the page it leads to. A click that lands while the menu is still
+ * opening its group (an animation) can be lost: it is clicked again, up to three times.
+ */
+export async function clickThrough(page: Page, item: Locator, url: RegExp): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await item.click();
+    try {
+      await page.waitForURL(url, { timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
 }

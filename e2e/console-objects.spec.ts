@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, zhEn as label, openBrowser, signIn, startConsoleServer } from './browser.ts';
+import {
+  ARTIFACTS,
+  clickThrough,
+  zhEn as label,
+  openBrowser,
+  signIn,
+  startConsoleServer,
+} from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -150,10 +157,8 @@ test('a designed menu replaces the generated data group', async () => {
   await page.reload();
   await page.getByRole('menuitem', { name: '门诊' }).waitFor();
   assert.equal(await page.getByRole('menuitem', { name: '数据' }).count(), 0);
-  await page.getByRole('menuitem', { name: '今日任务' }).click();
-  await page.waitForURL(/\/tasks$/);
-  await page.getByRole('menuitem', { name: '患者' }).click();
-  await page.waitForURL(/\/data\/patient$/);
+  await clickThrough(page, page.getByRole('menuitem', { name: '今日任务' }), /\/tasks$/);
+  await clickThrough(page, page.getByRole('menuitem', { name: '患者' }), /\/data\/patient$/);
   await shot('objects-04-menu');
 });
 
