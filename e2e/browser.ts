@@ -103,3 +103,26 @@ export async function clickThrough(page: Page, item: Locator, url: RegExp): Prom
     }
   }
 }
+
+/**
+ * Picks an option of the antd Select `select` by its visible label and waits until its dropdown has
+ * closed, so the next choice cannot hit this one's options. A dropdown that stays open (an option
+ * click lost during its opening animation) is closed with Escape and the choice made again.
+ */
+export async function chooseOption(page: Page, select: Locator, option: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+    try {
+      await page.waitForFunction(
+        () => document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').length === 0,
+        undefined,
+        { timeout: 5000 },
+      );
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}

@@ -11,7 +11,14 @@ import { after, before, test } from 'node:test';
 import { updateRecordIn } from '@tenon/design';
 import type { Locator, Page } from 'playwright-core';
 import type { JsonBody, TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, zhEn as label, openBrowser, signIn, startConsoleServer } from './browser.ts';
+import {
+  ARTIFACTS,
+  chooseOption,
+  zhEn as label,
+  openBrowser,
+  signIn,
+  startConsoleServer,
+} from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -51,13 +58,7 @@ const DEFINITIONS = [
 ];
 
 /** Picks an option of the antd Select `select` by its visible label. */
-async function choose(select: Locator, option: string) {
-  await select.click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  await page.waitForFunction(
-    () => document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').length === 0,
-  );
-}
+const choose = (select: Locator, option: string) => chooseOption(page, select, option);
 
 const deals = async () =>
   ((await server.call('GET', '/api/v1/deal?pageSize=100&sort=title')).body.data.items as JsonBody[]).map(

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, ensureConsoleBuilt, openBrowser } from './browser.ts';
+import { ARTIFACTS, chooseOption, ensureConsoleBuilt, openBrowser } from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -18,14 +18,7 @@ let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 /** Picks an option of the antd Select `select` by its visible label. */
-async function choose(select: ReturnType<Page['locator']>, option: string) {
-  await select.click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  // Wait until the dropdown has closed, so the next choice cannot hit this one's options.
-  await page.waitForFunction(
-    () => document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').length === 0,
-  );
-}
+const choose = (select: Locator, option: string) => chooseOption(page, select, option);
 
 before(async () => {
   ensureConsoleBuilt();
