@@ -6,7 +6,7 @@
  *    valuation rows (one data-modifying WITH whose later parts wait on the earlier ones: the lock
  *    order stock -> balance -> valuation of every writer, keys sorted), answering the totals; the
  *    refusals are judged in memory from them and roll the transaction back;
- * 3. the open FIFO layers the issues can reach (`openLayersOf`, bulk-stock.repository.ts);
+ * 3. the open FIFO layers the issues can reach (`reachableLayers` below);
  * 4. `appendBatchTail`: valuation totals, layer updates and inserts, ledger rows, the outbox event
  *    and the back-dated check, together.
  *

@@ -56,67 +56,6 @@ export async function lockBalanceRows(tx: Executor, schema: string, keys: Balanc
   );
 }
 
-type OpenLayerRow = {
-  seq: string;
-  item_id: string;
-  company_id: string;
-  remaining: string;
-  remaining_value: string;
-  unit_cost: string;
-  covered: string;
-  needed: string;
-  got: string;
-};
-
-/** Layers per item looked at first (by the FIFO-order index); all of an item's only when short. */
-const LAYER_WINDOW = 64;
-
-/**
- * The open FIFO layers that issues of `needed` quantity per item can reach, oldest first: layers
- * after the needed quantity is covered are not read. Each item's oldest LAYER_WINDOW open layers are
- * read through the FIFO-order index (a bounded scan, however many layers the item has); an item
- * they do not cover is read whole.
- */
-export async function openLayersOf(
-  tx: Executor,
-  schema: string,
-  needs: { itemId: string; companyId: string; quantity: string }[],
-) {
-  const read = async (list: typeof needs, window: number | null) =>
-    (
-      await tx.run<OpenLayerRow>(
-        sql`SELECT x.seq::text AS seq, x.item_id, x.company_id, x.remaining::text AS remaining,
-          x.remaining_value::text AS remaining_value, x.unit_cost::text AS unit_cost,
-          x.covered::text AS covered, x.needed::text AS needed, x.got::text AS got
-        FROM (SELECT y.seq, y.item_id, y.company_id, y.posting_date, y.remaining, y.remaining_value, y.unit_cost,
-                n.needed, count(*) OVER (PARTITION BY y.item_id, y.company_id) AS got,
-                sum(y.remaining) OVER (PARTITION BY y.item_id, y.company_id ORDER BY y.posting_date, y.seq) AS covered
-              FROM unnest(${list.map((n) => n.itemId)}::uuid[], ${list.map((n) => n.companyId)}::uuid[],
-                ${list.map((n) => n.quantity)}::numeric[]) AS n(item_id, company_id, needed)
-              CROSS JOIN LATERAL (SELECT * FROM ${t(schema, 'inv_layer')} l
-                WHERE l.item_id = n.item_id AND l.company_id = n.company_id AND l.remaining <> 0
-                ORDER BY l.posting_date, l.seq LIMIT ${window}::bigint) y) x
-        WHERE x.covered - x.remaining < x.needed
-        ORDER BY x.item_id, x.company_id, x.posting_date, x.seq`,
-      )
-    ).rows;
-  const rows = await read(needs, LAYER_WINDOW);
-  // An item whose window was full and whose last layer read does not cover the need: read it whole.
-  const key = (itemId: string, companyId: string) => `${itemId}|${companyId}`.toLowerCase();
-  const last = new Map<string, OpenLayerRow>();
-  for (const r of rows) last.set(key(r.item_id, r.company_id), r);
-  const short = needs.filter((n) => {
-    const r = last.get(key(n.itemId, n.companyId));
-    return r !== undefined && Number(r.got) >= LAYER_WINDOW && dec(r.covered).lt(dec(r.needed));
-  });
-  if (short.length === 0) return rows;
-  const again = new Set(short.map((n) => key(n.itemId, n.companyId)));
-  // Each item and company's rows come from one read, in FIFO order (a stable sort keeps it).
-  return [...rows.filter((r) => !again.has(key(r.item_id, r.company_id))), ...(await read(short, null))].sort(
-    (a, b) => (key(a.item_id, a.company_id) < key(b.item_id, b.company_id) ? -1 : 1),
-  );
-}
-
 export async function addBalanceRows(
   tx: Executor,
   schema: string,

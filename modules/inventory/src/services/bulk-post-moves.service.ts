@@ -146,10 +146,10 @@ async function postBatch(
     lots: [...lots],
     serials: [...serials],
   });
-  const todo: Move[] = [];
+  const claimed: Move[] = [];
   for (const [n, b] of batch.entries())
-    if (facts.claimed.delete(b.m.idempotencyKey)) todo.push({ m: b.m, i: b.i, moveId: ids[n]! });
-  if (todo.length === 0) {
+    if (facts.claimed.delete(b.m.idempotencyKey)) claimed.push({ m: b.m, i: b.i, moveId: ids[n]! });
+  if (claimed.length === 0) {
     await previousDone();
     return { posted: 0, jobs: [] };
   }
@@ -176,9 +176,9 @@ async function postBatch(
     else owners.set(r.id, r.a!);
   }
   // Missing master data, in the order of the one-statement-per-table reads this replaces.
-  for (const b of todo) for (const l of b.m.lines) if (!items.has(l.item)) throw notFound('item', l.item);
+  for (const b of claimed) for (const l of b.m.lines) if (!items.has(l.item)) throw notFound('item', l.item);
   const moves: Move[] = [];
-  for (const b of todo) {
+  for (const b of claimed) {
     const foreign = b.m.lines.some((l) => l.uom && l.uom !== items.get(l.item)!.baseUom);
     moves.push(
       foreign ? { ...b, m: (await inBaseUnits(tx, schema, b.m as PostMoveInput, items)) as BulkMove } : b,
