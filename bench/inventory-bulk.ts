@@ -2,7 +2,8 @@
  * `npx tsx bench/inventory-bulk.ts`: bulk import of single-line receipts and issues on PostgreSQL
  * beside pgbench's TPC-B-like baseline taken in the same run, the stock balance report over the
  * whole imported ledger, then a back-dated receipt before 10,000 later entries of one item (its
- * revaluation), and the consistency check.
+ * revaluation), and the consistency check. The import's rate is also shown beside PostgreSQL's own
+ * rate for writing the same rows again without any client work (inventory-floor.ts).
  *
  *   BENCH_DATABASE_URL    default postgres://postgres@127.0.0.1:5432/tenon_bench
  *   INV_BULK_MOVES        moves to import (default 1000000)
@@ -18,6 +19,7 @@ import {
 } from '@tenon/inventory';
 import { meterCpu } from './cpu.ts';
 import { benchDatabaseUrl, databaseName, ensureDatabase, serverInfo } from './database.ts';
+import { ledgerWriteFloor } from './inventory-floor.ts';
 import { inventoryBenchData } from './inventory-setup.ts';
 import { runPgbench } from './pgbench.ts';
 
@@ -87,6 +89,12 @@ export async function runInventoryBulkBench(): Promise<void> {
     `bulk import: ${posted} moves in ${seconds.toFixed(1)} s = ${bulkRate.toFixed(0)} moves/s (goal >= 50,000; pgbench ${pg.tps.toFixed(0)} tps); CPU per move: Tenon ${cpu.tenonUs?.toFixed(0) ?? '?'} µs, PostgreSQL ${cpu.postgresUs?.toFixed(0) ?? '?'} µs; other load ${cpu.otherCores?.toFixed(2) ?? '?'} cores`,
   );
 
+  // 1b. The floor: PostgreSQL alone writing again the rows of (up to) 200,000 of these moves.
+  const floor = await ledgerWriteFloor(db, schema, Math.min(posted, 200_000));
+  log(
+    `floor: PostgreSQL alone writes the idempotency, ledger and layer rows of ${floor.moves} of these moves at ${floor.movesPerSecond.toFixed(0)} moves/s (one INSERT … SELECT per table); the import runs at ${((100 * bulkRate) / floor.movesPerSecond).toFixed(0)}% of it`,
+  );
+
   // 2. The stock balance report over the whole ledger just imported.
   const r0 = performance.now();
   const balances = await stockBalanceAsOf(db, schema, { asOf: '2026-12-31' });
@@ -128,6 +136,7 @@ export async function runInventoryBulkBench(): Promise<void> {
       batchSize,
       bulkRate,
       bulkCpu: cpu,
+      floorRate: floor.movesPerSecond,
       reportMs,
       backDatedMs: backMs,
       drift: check.drift.length,

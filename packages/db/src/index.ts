@@ -1,3 +1,4 @@
+export { type ArrayElement, typedArray } from './arrays.ts';
 export * from './migrations.ts';
 export * from './open.ts';
 export { parseInstant } from './parsers.ts';

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { toDriverValue } from './arrays.ts';
 import { beginStatement, contextStatement, executorOver } from './executor.ts';
 import { Mutex } from './mutex.ts';
 import { textParsers } from './parsers.ts';
@@ -36,7 +37,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
 
   const rawQuery = async <R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
     statements++;
-    const result = await pglite.query<R>(text, params as unknown[] | undefined);
+    const result = await pglite.query<R>(
+      text,
+      params?.map((v) => toDriverValue(v, 'pglite')),
+    );
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   };
   const rawExec = async (script: string) => {

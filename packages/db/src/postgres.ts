@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { toDriverValue } from './arrays.ts';
 import { beginStatement, contextStatement, executorOver } from './executor.ts';
 import { textParsers } from './parsers.ts';
 import { withRetry } from './retry.ts';
@@ -34,7 +35,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
         options?: QueryOptions,
       ): Promise<QueryResult<R>> => {
         statements++;
-        const values = params as unknown[] | undefined;
+        const values = params?.map((v) => toDriverValue(v, 'postgres'));
         const result = await (options?.name
           ? client.query({ name: options.name, text, ...(values ? { values } : {}) }).catch((err) => {
               // 0A000: the table changed under the prepared plan (another instance altered it); the

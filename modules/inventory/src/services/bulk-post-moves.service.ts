@@ -92,14 +92,25 @@ export async function bulkPostMoves(
     previous = { keys, size: batch.length, done };
   }
   if (previous) await collect(previous);
-  // A large import changes the ledger's statistics at once: refresh them now rather than when
-  // autovacuum gets to it, so that reports over the ledger are planned for its real size.
-  if (result.posted >= ANALYZE_AFTER)
+  // A large import changes the ledger's shape at once: refresh its statistics now rather than when
+  // autovacuum gets to it, when the import at least doubled the ledger since they were taken (the
+  // planner scales row counts to the table's current size by itself; an ANALYZE costs about a
+  // second whatever the size, too much to pay on every slice of an import made in slices).
+  if (result.posted >= ANALYZE_AFTER && (await ledgerRowsAtLastAnalyze(db, schema)) <= result.posted)
     await db.run(sql`ANALYZE ${sql.id(schema, 'inv_ledger')}, ${sql.id(schema, 'inv_layer')}`);
   const unique = [...new Set(jobs)];
   result.revaluations = unique.length;
   if (unique.length > 0 && input.revalue !== false) await runRevaluations(db, schema, { jobs: unique });
   return result;
+}
+
+/** The ledger's row count when its statistics were last taken (0 when never). */
+async function ledgerRowsAtLastAnalyze(db: Database, schema: string): Promise<number> {
+  const { rows } = await db.run<{ n: string }>(
+    sql`SELECT greatest(c.reltuples, 0)::bigint::text AS n FROM pg_class c
+        JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ${schema} AND c.relname = 'inv_ledger'`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 type Entry = { m: BulkMove; i: number };
