@@ -57,8 +57,7 @@ after(async () => {
 
 test('creates a service with a Chinese label', async () => {
   await page.getByRole('menuitem', { name: '设计器' }).click();
-  await page.getByRole('menuitem', { name: '服务' }).click();
-  await page.waitForURL(/\/designer\/objects\/service$/);
+  await clickThrough(page, page.getByRole('menuitem', { name: '服务' }), /\/designer\/objects\/service$/);
   await page.locator('#object-label-zh').fill('测体温');
   await page.locator('#object-label-en').fill('Temperature check');
   await page.getByRole('button', { name: /^保\s*存$/ }).click();
@@ -106,8 +105,7 @@ test('checks a rule’s CEL condition as it is typed and test-runs it', async ()
 });
 
 test('lays out a form in tabs, used by the record form and detail', async () => {
-  await page.getByRole('menuitem', { name: '表单布局' }).click();
-  await page.waitForURL(/\/designer\/objects\/form$/);
+  await clickThrough(page, page.getByRole('menuitem', { name: '表单布局' }), /\/designer\/objects\/form$/);
   await page.locator('#object-entity').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="患者"]').click();
   await page.locator('#object-json').getByText('full_name').waitFor();

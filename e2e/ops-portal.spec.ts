@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SUPPLIER_PORTAL_ROLE } from '../modules/wms/src/index.ts';
-import { ARTIFACTS } from './browser.ts';
+import { ARTIFACTS, clickThrough } from './browser.ts';
 import { type OpsSetup, signInOnPhone, startOpsServer } from './ops-server.ts';
 
 let ops: OpsSetup;
@@ -47,8 +47,7 @@ test('a supplier sees only its own VMI items and proposes a replenishment', asyn
   await page.getByRole('button', { name: /^登\s*录$/ }).click();
   await page.getByRole('button', { name: '菜单' }).click();
   await page.getByRole('menuitem', { name: '作业' }).click();
-  await page.getByRole('menuitem', { name: '供应商门户' }).click();
-  await page.waitForURL(/\/ops\/portal$/);
+  await clickThrough(page, page.getByRole('menuitem', { name: '供应商门户' }), /\/ops\/portal$/);
   const cards = page.locator('.tenon-vmi-position');
   await cards.first().waitFor();
   assert.equal(await cards.count(), 1);
@@ -66,6 +65,7 @@ test('a supplier sees only its own VMI items and proposes a replenishment', asyn
 
 test('a Milk-Run planned from its route record prints its route sheet', async () => {
   const { page, base, demo, server } = ops;
+  await page.goto(base); // whatever the first test left open (a menu drawer), start from the app
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByLabel('用户名').waitFor();
   await signInOnPhone(ops);

@@ -223,6 +223,11 @@ export function migratePlatform(db: Database): Promise<string[]> {
   return db.transaction((tx) => applyMigrations(tx, PLATFORM_SCHEMA, allPlatform()));
 }
 
+/** The platform's own migrations only, without the registered sets (test database snapshots). */
+export function migratePlatformBase(db: Database): Promise<string[]> {
+  return db.transaction((tx) => applyMigrations(tx, PLATFORM_SCHEMA, platformMigrations));
+}
+
 export function migrateTenantSchema(tx: Tx, schema: string): Promise<string[]> {
   return applyMigrations(tx, schema, allTenant());
 }

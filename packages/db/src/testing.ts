@@ -1,30 +1,60 @@
 /**
  * Test databases: PostgreSQL when TEST_DATABASE_URL is set, otherwise an in-memory PGlite started
- * from a cached initdb snapshot (initdb runs once per machine, not once per test file).
+ * from a cached snapshot taken after initdb and the platform's own migrations (they run once per
+ * machine and migration set, not once per test file). The snapshot is an uncompressed tarball:
+ * unpacking a gzipped one took longer than the migrations it saves.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { dirname, join } from 'node:path';
 import { newId } from '@tenon/core';
-import { migratePlatform } from './migrations.ts';
+import { migratePlatform, migratePlatformBase, PLATFORM_SCHEMA, platformMigrations } from './migrations.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
+import { compile } from './sql.ts';
 import { createTenant, type Tenant } from './tenants.ts';
 import type { Database } from './types.ts';
 
-const TEMPLATE = join(tmpdir(), 'tenon-pglite-template-0.5.tar.gz');
+/** The snapshot's file, named by the PGlite version and the text of the migrations it holds. */
+function templatePath(): string {
+  const hash = createHash('sha256');
+  hash.update(pgliteVersion());
+  for (const m of platformMigrations) {
+    hash.update(m.id);
+    for (const statement of m.statements(PLATFORM_SCHEMA)) hash.update(compile(statement).text);
+  }
+  return join(tmpdir(), `tenon-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
+function pgliteVersion(): string {
+  for (
+    let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    ;
+    dir = dirname(dir)
+  ) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@electric-sql/pglite') return pkg.version ?? '';
+    }
+    if (dirname(dir) === dir) return '';
+  }
+}
 
 async function templateBlob(): Promise<Blob> {
-  if (!existsSync(TEMPLATE)) {
-    const pg = await PGlite.create();
-    const dump = await pg.dumpDataDir('gzip');
-    await pg.close();
-    const temp = `${TEMPLATE}.${process.pid}.tmp`;
+  const path = templatePath();
+  if (!existsSync(path)) {
+    const fresh = await openPglite();
+    await migratePlatformBase(fresh);
+    const dump = await fresh.pglite.dumpDataDir('none');
+    await fresh.close();
+    const temp = `${path}.${process.pid}.tmp`;
     writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(temp, TEMPLATE);
+    renameSync(temp, path);
   }
-  return new Blob([readFileSync(TEMPLATE)]);
+  return new Blob([readFileSync(path)]);
 }
 
 export function testDatabaseKind(): 'postgres' | 'pglite' {

@@ -79,6 +79,20 @@ export type FactRow = {
   e: string | null;
 };
 
+/** An `item` fact row (type, tracking, valuation, standard cost, `base uom|precision`) as an item. */
+export function itemOfFact(r: FactRow): ItemRow {
+  const [baseUom, precision] = (r.e ?? '|0').split('|');
+  return {
+    id: r.id,
+    itemType: r.a as ItemRow['itemType'],
+    tracking: r.b as ItemRow['tracking'],
+    valuationMethod: r.c as ItemRow['valuationMethod'],
+    standardCost: r.d === null ? null : dec(r.d),
+    baseUom: baseUom!,
+    basePrecision: Number(precision),
+  };
+}
+
 /**
  * A posting's master data from the rows of `claimWithFacts` (posting.repository.ts): its warehouse,
  * its items (with the base unit's precision) and its locations with their warehouses. 404 for the
@@ -93,18 +107,8 @@ export function parsePostingFacts(
   const itemMap = new Map<string, ItemRow>();
   const locationMap = new Map<string, LocationRow>();
   for (const r of rows) {
-    if (r.kind === 'item') {
-      const [baseUom, precision] = (r.e ?? '|0').split('|');
-      itemMap.set(r.id, {
-        id: r.id,
-        itemType: r.a as ItemRow['itemType'],
-        tracking: r.b as ItemRow['tracking'],
-        valuationMethod: r.c as ItemRow['valuationMethod'],
-        standardCost: r.d === null ? null : dec(r.d),
-        baseUom: baseUom!,
-        basePrecision: Number(precision),
-      });
-    } else if (r.kind === 'location') locationMap.set(r.id, { id: r.id, warehouseId: r.a! });
+    if (r.kind === 'item') itemMap.set(r.id, itemOfFact(r));
+    else if (r.kind === 'location') locationMap.set(r.id, { id: r.id, warehouseId: r.a! });
   }
   for (const id of new Set(k.items)) if (!itemMap.has(id)) throw notFound('item', id);
   for (const id of new Set(k.locations)) if (!locationMap.has(id)) throw notFound('location', id);
