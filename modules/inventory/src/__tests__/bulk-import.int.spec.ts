@@ -95,6 +95,26 @@ describe('bulk import of moves', () => {
       moves: [{ ...moves[0], moveType: 'transfer' }],
     });
     assert.equal(bad.status, 400);
+    // Malformed lines in an import large enough for two lanes (batches of 1): a 400, nothing written.
+    const malformed = await f.s.call('POST', '/api/v1/inventory/moves/bulk', {
+      moves: [null, 'x', { item: 5 }, {}].map((line, i) => ({
+        ...moves[0],
+        idempotencyKey: `mal-${i}`,
+        lines: [line],
+      })),
+      batchSize: 1,
+    });
+    assert.equal(malformed.status, 400, JSON.stringify(malformed.body));
+    const wrongItems = await f.s.call('POST', '/api/v1/inventory/moves/bulk', {
+      moves: [{ item: 5 }, {}, { item: [] }, { item: 'not-an-id' }].map((line, i) => ({
+        ...moves[0],
+        idempotencyKey: `wrong-${i}`,
+        lines: [line],
+      })),
+      batchSize: 1,
+    });
+    assert.equal(wrongItems.status, 400, JSON.stringify(wrongItems.body));
+    assert.deepEqual(await values([item]), [['0', '0']]);
     const ok = await f.s.call('POST', '/api/v1/inventory/moves/bulk', { moves: [moves[0]] });
     assert.equal(ok.status, 201);
     assert.equal(ok.body.data.posted, 1);

@@ -35,7 +35,7 @@ export function splitLanes<T extends { m: LaneMove }>(entries: T[], lanes: numbe
     const key = `k:${m.idempotencyKey}`;
     add(key);
     for (const l of m.lines ?? []) {
-      const item = `i:${l.item}`;
+      const item = `i:${String(l.item)}`;
       add(item);
       union(key, item);
     }

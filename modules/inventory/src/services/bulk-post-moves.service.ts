@@ -35,6 +35,13 @@ export async function bulkPostMoves(
         field: `moves.${i}.moveType`,
         reason: 'must be receipt or issue',
       });
+    m.lines?.forEach((l, n) => {
+      if (typeof l !== 'object' || l === null || Array.isArray(l))
+        throw new AppError(InventoryErrors.INVENTORY_BAD_INPUT, {
+          field: `moves.${i}.lines.${n}`,
+          reason: 'must be a line object',
+        });
+    });
     if (m.lines?.some((l) => l.reservation))
       throw new AppError(InventoryErrors.INVENTORY_BAD_INPUT, {
         field: `moves.${i}.lines`,
