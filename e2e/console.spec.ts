@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { createTestServer, type TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, chooseOption, ensureConsoleBuilt, openBrowser } from './browser.ts';
+import { ARTIFACTS, chooseOption, clickThrough, ensureConsoleBuilt, openBrowser } from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -200,7 +200,7 @@ test('works on a phone-sized viewport', async () => {
   await page.goto(`${base}/data/patient/${recordId}`);
   await page.getByText('1,234.50').waitFor();
   await page.getByRole('button', { name: '菜单' }).click();
-  await page.getByRole('menuitem', { name: '患者' }).click();
+  await clickThrough(page, page.getByRole('menuitem', { name: '患者' }), /\/data\/patient$/);
   await page.getByText('王小美（已改）').waitFor();
   await shot('07-phone');
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS } from './browser.ts';
+import { ARTIFACTS, clickThrough } from './browser.ts';
 import { go, type OpsSetup, scan as scanIn, signInOnPhone, startOpsServer } from './ops-server.ts';
 
 let ops: OpsSetup;
@@ -52,7 +52,7 @@ async function walk() {
   await signInOnPhone(ops);
   await page.getByRole('button', { name: '菜单' }).click();
   await page.getByRole('menuitem', { name: '作业' }).click();
-  await page.getByRole('menuitem', { name: '扫码拣货' }).click();
+  await clickThrough(page, page.getByRole('menuitem', { name: '扫码拣货' }), /\/ops\/pick$/);
   await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
   await page.getByText(listNumber).click();
   await page.getByTestId('next-bin').waitFor();

@@ -7,7 +7,7 @@
 // TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
 // Writes only to .test-results/ and the OS temp dir.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -112,7 +112,7 @@ if (files.length === 0) {
 
 console.log(`test files: ${files.length}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}`);
 
-const args = [
+const argsFor = (list) => [
   '--import',
   'tsx',
   '--test',
@@ -122,53 +122,130 @@ const args = [
   '--test-timeout=600000',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
-  ...files,
+  ...list,
 ];
 
-const child = spawn(process.execPath, args, {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, TENON_TEST: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-});
-// The report goes through as it comes; its last lines are kept for the summary.
-let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString('utf8')).slice(-20_000);
-});
-const outputDone = new Promise((resolve) => child.stdout.on('end', resolve));
+// A test file's process can deadlock while it starts: Node 20's module.register() (which `--import
+// tsx` calls) sometimes waits for ever on its hooks thread, before any test runs. Such a process uses
+// no CPU from then on. One that is older than STARTUP_HANG_SECONDS and has used less than a second of
+// CPU has not even loaded its modules: it is killed, and its file runs again once after the run.
+const STARTUP_HANG_SECONDS = Number(process.env.TEST_STARTUP_HANG_SECONDS ?? 90);
+const TICKS = 100; // USER_HZ
 
-// A file whose tests are done but whose open handles keep it alive would stall the run for ever: stop
-// it after TEST_WATCHDOG_MINUTES (default 40) and fail loudly. (Node's --test-force-exit is not used:
-// it can end a file before all of its results are reported, and those tests would vanish silently.)
-const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 40);
-const watchdog = setTimeout(() => {
-  console.error(`test: the run took longer than ${watchdogMinutes} minutes; stopping it`);
-  child.kill('SIGTERM');
-  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-}, watchdogMinutes * 60_000);
-watchdog.unref();
+function hungAtStartup(parentPid) {
+  const hung = [];
+  let uptime;
+  try {
+    uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    return hung; // not Linux
+  }
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== parentPid) continue;
+      const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
+      const age = uptime - Number(fields[19]) / TICKS;
+      if (age < STARTUP_HANG_SECONDS || cpu >= 1) continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const file = argv.find((a) => /\.spec\.tsx?$/.test(a));
+      if (file) hung.push({ pid: Number(name), file: relative(root, file).split(sep).join('/') });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return hung;
+}
 
-// Pass termination signals on to the test process so it can clean up.
-const forward = (signal) => () => child.kill(signal);
-const onSigint = forward('SIGINT');
-const onSigterm = forward('SIGTERM');
-process.on('SIGINT', onSigint);
-process.on('SIGTERM', onSigterm);
-
-const { code, signal } = await new Promise((resolve) => {
-  child.on('error', (err) => {
-    console.error(`test: could not start node: ${err.message}`);
-    resolve({ code: 1, signal: null });
+/** One `node --test` run over `list`; returns its exit, the tail of its report and the files killed. */
+async function runFiles(list) {
+  const child = spawn(process.execPath, argsFor(list), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TENON_TEST: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
   });
-  child.on('exit', (code, signal) => resolve({ code, signal }));
-});
-clearTimeout(watchdog);
-process.off('SIGINT', onSigint);
-process.off('SIGTERM', onSigterm);
+  // The report goes through as it comes; its last lines are kept for the summary.
+  let tail = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-20_000);
+  });
+  const outputDone = new Promise((resolve) => child.stdout.on('end', resolve));
 
-await outputDone;
+  const killed = [];
+  const hangCheck = setInterval(() => {
+    for (const { pid, file } of hungAtStartup(child.pid)) {
+      console.error(
+        `test: ${file} hung while starting (no CPU for ${STARTUP_HANG_SECONDS} s); killed, to run again`,
+      );
+      killed.push(file);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, 10_000);
+
+  // A file whose tests are done but whose open handles keep it alive would stall the run for ever:
+  // stop it after TEST_WATCHDOG_MINUTES (default 40) and fail loudly. (Node's --test-force-exit is
+  // not used: it can end a file before all of its results are reported, and those tests would vanish
+  // silently.)
+  const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 40);
+  const watchdog = setTimeout(() => {
+    console.error(`test: the run took longer than ${watchdogMinutes} minutes; stopping it`);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  }, watchdogMinutes * 60_000);
+  watchdog.unref();
+
+  // Pass termination signals on to the test process so it can clean up.
+  const forward = (signal) => () => child.kill(signal);
+  const onSigint = forward('SIGINT');
+  const onSigterm = forward('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+
+  const { code, signal } = await new Promise((resolve) => {
+    child.on('error', (err) => {
+      console.error(`test: could not start node: ${err.message}`);
+      resolve({ code: 1, signal: null });
+    });
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  clearTimeout(watchdog);
+  clearInterval(hangCheck);
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  await outputDone;
+  return { code, signal, tail, killed: [...new Set(killed)] };
+}
+
+const first = await runFiles(files);
+let { code, signal, tail } = first;
 let summary = parseSummary(tail);
+// Files killed while starting ran no test; the runner counted each as one failure. Run them again.
+if (summary && first.killed.length > 0) {
+  console.log(`\ntest: running again the ${first.killed.length} file(s) that hung while starting`);
+  const again = await runFiles(first.killed);
+  const second = parseSummary(again.tail);
+  if (second) {
+    const failed = summary.failed - first.killed.length + second.failed;
+    summary = {
+      passed: summary.passed + second.passed,
+      failed: Math.max(failed, second.failed),
+      skipped: summary.skipped + second.skipped,
+    };
+    code = again.code === 0 && summary.failed === 0 ? 0 : 1;
+    signal = again.signal;
+    tail = again.tail;
+  } else {
+    code = again.code || 1;
+    signal = again.signal;
+  }
+}
 try {
   mkdirSync(join(root, '.test-results'), { recursive: true });
   writeFileSync(join(root, '.test-results', 'last-run-tail.txt'), tail);
