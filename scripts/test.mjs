@@ -5,6 +5,8 @@
 //   npm test -- ddl money    run only specs whose path contains "ddl" or "money"
 //
 // TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
+// TEST_CONCURRENCY files at once (default 2). A file whose process hangs while starting (no CPU for
+// TEST_STARTUP_HANG_SECONDS, default 90) is killed and run again once after the others.
 // Writes only to .test-results/ and the OS temp dir.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
