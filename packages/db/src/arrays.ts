@@ -59,14 +59,14 @@ export function encodeArray(param: ArrayParam): Buffer {
   if (fixed !== undefined) return encodeFixed(param, fixed);
   const encoded = new Map<string, Buffer>();
   const parts = new Array<Buffer | null>(values.length);
-  let total = 20;
+  let byteLength = 20;
   let nulls = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) {
       parts[i] = null;
       nulls = 1;
-      total += 4;
+      byteLength += 4;
       continue;
     }
     const key = typeof v === 'string' ? v : String(v);
@@ -76,9 +76,9 @@ export function encodeArray(param: ArrayParam): Buffer {
       encoded.set(key, bytes);
     }
     parts[i] = bytes;
-    total += 4 + bytes.length;
+    byteLength += 4 + bytes.length;
   }
-  const out = header(element, values.length, nulls, total);
+  const out = header(element, values.length, nulls, byteLength);
   let o = 20;
   for (let i = 0; i < parts.length; i++) {
     const bytes = parts[i];
@@ -97,8 +97,8 @@ export function encodeArray(param: ArrayParam): Buffer {
 
 const FIXED_SIZE: Partial<Record<ArrayElement, number>> = { uuid: 16, int4: 4, int8: 8, date: 4 };
 
-function header(element: ArrayElement, length: number, nulls: number, total: number): Buffer {
-  const out = Buffer.allocUnsafe(total);
+function header(element: ArrayElement, length: number, nulls: number, byteLength: number): Buffer {
+  const out = Buffer.allocUnsafe(byteLength);
   out.writeInt32BE(1, 0);
   out.writeInt32BE(nulls, 4);
   out.writeInt32BE(OID[element], 8);
