@@ -33,7 +33,14 @@ export function trimDecimal(text: string): string {
   return out === '-0' ? '0' : out;
 }
 
-/** `Decimal(text).toFixed(scale)` without decimal.js when no rounding is needed (the cut digits are 0). */
+/** A rounded zero without its sign: `-0.00` is `0.00`, as PostgreSQL's `round` gives it. */
+const unsignedZero = (text: string) =>
+  text.charCodeAt(0) === 45 && /^-0(?:\.0*)?$/.test(text) ? text.slice(1) : text;
+
+/**
+ * `Decimal(text).toFixed(scale)` (a rounded zero unsigned), without decimal.js when no rounding is
+ * needed (the cut digits are 0).
+ */
 export function fixedDecimal(text: string, scale: number): string {
   if (plainNumber(text)) {
     const dot = text.indexOf('.');
@@ -46,7 +53,7 @@ export function fixedDecimal(text: string, scale: number): string {
     for (let i = dot + 1 + scale; i < text.length && zeros; i++) zeros = text.charCodeAt(i) === 48;
     if (zeros && !text.startsWith('-')) return text.slice(0, scale === 0 ? dot : dot + 1 + scale);
   }
-  return new Decimal(text).toFixed(scale);
+  return unsignedZero(new Decimal(text).toFixed(scale));
 }
 
 export function columnValueOut(
