@@ -5,8 +5,9 @@
 //   npm test -- ddl money    run only specs whose path contains "ddl" or "money"
 //
 // TEST_DATABASE_URL selects PostgreSQL for integration tests; without it they use embedded PGlite.
-// TEST_CONCURRENCY files at once (default 2). A file whose process hangs while starting (no CPU for
-// TEST_STARTUP_HANG_SECONDS, default 90) is killed and run again once after the others.
+// TEST_FILES_PER_PROCESS files share a process (default 6), TEST_CONCURRENCY processes at once
+// (default 2). A process that hangs while starting (no CPU for TEST_STARTUP_HANG_SECONDS, default 90)
+// is killed and its files run again once after the others.
 // Writes only to .test-results/ and the OS temp dir.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -114,157 +115,214 @@ if (files.length === 0) {
 
 console.log(`test files: ${files.length}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}`);
 
-const argsFor = (list) => [
-  '--import',
-  'tsx',
-  '--test',
-  // Test files at once (default 2: one per core of the CI machine).
-  `--test-concurrency=${Number(process.env.TEST_CONCURRENCY ?? 2)}`,
-  // No single test may run longer than 10 minutes (the watchdog below bounds the whole run).
-  '--test-timeout=600000',
-  '--test-reporter=spec',
-  '--test-reporter-destination=stdout',
-  ...list,
-];
+// Several test files share one process (TEST_FILES_PER_PROCESS, default 6): starting Node, tsx and
+// the platform's modules costs about 2 s of CPU per process, which 150 processes paid twice per CI
+// run. A group's files are imported in order by scripts/test-group.mjs; node:test runs their suites
+// one after another, as in a process of their own. TEST_CONCURRENCY groups run at once (default 2:
+// one per core of the CI machine).
+const PER_PROCESS = Math.max(1, Number(process.env.TEST_FILES_PER_PROCESS ?? 6));
+const CONCURRENCY = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 2));
+const GROUP_ENTRY = join(root, 'scripts', 'test-group.mjs');
 
-// A test file's process can deadlock while it starts: Node 20's module.register() (which `--import
-// tsx` calls) sometimes waits for ever on its hooks thread, before any test runs. Such a process uses
-// no CPU from then on. One that is older than STARTUP_HANG_SECONDS and has used less than a second of
-// CPU has not even loaded its modules: it is killed, and its file runs again once after the run.
+/**
+ * Files that keep global state of their own run alone: browser tests (e2e/) and the console's
+ * component tests (apps/web/, one global DOM per file). The others share processes.
+ */
+const runsAlone = (file) => file.startsWith('e2e/') || file.startsWith('apps/web/');
+
+/** Browser files first (the longest: a long group last would leave a core idle), then the rest in path order. */
+function groupsOf(list) {
+  const groups = [...list.filter((f) => f.startsWith('e2e/')).map((f) => [f])];
+  groups.push(...list.filter((f) => runsAlone(f) && !f.startsWith('e2e/')).map((f) => [f]));
+  const shared = list.filter((f) => !runsAlone(f));
+  for (let i = 0; i < shared.length; i += PER_PROCESS) groups.push(shared.slice(i, i + PER_PROCESS));
+  return groups;
+}
+
+const REPORTER = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+
+/**
+ * A shared group is imported by scripts/test-group.mjs; a file that runs alone goes through
+ * `node --test` as it always did (its component tests end the process themselves once done, which
+ * only `--test`'s parent, collecting results as they come, survives with a complete report).
+ */
+const argsFor = (group) =>
+  group.length === 1 && runsAlone(group[0])
+    ? ['--import', 'tsx', '--test', '--test-timeout=600000', ...REPORTER, group[0]]
+    : ['--import', 'tsx', ...REPORTER, GROUP_ENTRY, ...group];
+
+// A test process can deadlock while it starts: Node 20's module.register() (which `--import tsx`
+// calls) sometimes waits for ever on its hooks thread, before any test runs. Such a process uses no
+// CPU from then on. One that is older than STARTUP_HANG_SECONDS and has used less than a second of
+// CPU has not even loaded its modules: it is killed, and its files run again once after the others.
 const STARTUP_HANG_SECONDS = Number(process.env.TEST_STARTUP_HANG_SECONDS ?? 90);
 const TICKS = 100; // USER_HZ
 
-function hungAtStartup(parentPid) {
-  const hung = [];
-  let uptime;
+/** Age of a process and CPU seconds of it and its descendants (`node --test` runs a file in a child), from /proc. */
+function processTreeTimes(pid) {
   try {
-    uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  } catch {
-    return hung; // not Linux
-  }
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== parentPid) continue;
-      const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
-      const age = uptime - Number(fields[19]) / TICKS;
-      if (age < STARTUP_HANG_SECONDS || cpu >= 1) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      const file = argv.find((a) => /\.spec\.tsx?$/.test(a));
-      if (file) hung.push({ pid: Number(name), file: relative(root, file).split(sep).join('/') });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return hung;
-}
-
-/** One `node --test` run over `list`; returns its exit, the tail of its report and the files killed. */
-async function runFiles(list) {
-  const child = spawn(process.execPath, argsFor(list), {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TENON_TEST: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-  });
-  // The report goes through as it comes; its last lines are kept for the summary.
-  let tail = '';
-  child.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    tail = (tail + chunk.toString('utf8')).slice(-20_000);
-  });
-  const outputDone = new Promise((resolve) => child.stdout.on('end', resolve));
-
-  const killed = [];
-  const hangCheck = setInterval(() => {
-    for (const { pid, file } of hungAtStartup(child.pid)) {
-      console.error(
-        `test: ${file} hung while starting (no CPU for ${STARTUP_HANG_SECONDS} s); killed, to run again`,
-      );
-      killed.push(file);
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const stats = new Map();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
       try {
-        process.kill(pid, 'SIGKILL');
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(name), {
+          ppid: Number(fields[1]),
+          cpu: (Number(fields[11]) + Number(fields[12])) / TICKS,
+          start: Number(fields[19]) / TICKS,
+        });
       } catch {
-        // already gone
+        // the process ended meanwhile
       }
     }
-  }, 10_000);
-
-  // A file whose tests are done but whose open handles keep it alive would stall the run for ever:
-  // stop it after TEST_WATCHDOG_MINUTES (default 40) and fail loudly. (Node's --test-force-exit is
-  // not used: it can end a file before all of its results are reported, and those tests would vanish
-  // silently.)
-  const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 40);
-  const watchdog = setTimeout(() => {
-    console.error(`test: the run took longer than ${watchdogMinutes} minutes; stopping it`);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  }, watchdogMinutes * 60_000);
-  watchdog.unref();
-
-  // Pass termination signals on to the test process so it can clean up.
-  const forward = (signal) => () => child.kill(signal);
-  const onSigint = forward('SIGINT');
-  const onSigterm = forward('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-
-  const { code, signal } = await new Promise((resolve) => {
-    child.on('error', (err) => {
-      console.error(`test: could not start node: ${err.message}`);
-      resolve({ code: 1, signal: null });
-    });
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
-  clearTimeout(watchdog);
-  clearInterval(hangCheck);
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
-  await outputDone;
-  return { code, signal, tail, killed: [...new Set(killed)] };
-}
-
-const first = await runFiles(files);
-let { code, signal, tail } = first;
-let summary = parseSummary(tail);
-// Files killed while starting ran no test; the runner counted each as one failure. Run them again.
-if (summary && first.killed.length > 0) {
-  console.log(`\ntest: running again the ${first.killed.length} file(s) that hung while starting`);
-  const again = await runFiles(first.killed);
-  const second = parseSummary(again.tail);
-  if (second) {
-    const failed = summary.failed - first.killed.length + second.failed;
-    summary = {
-      passed: summary.passed + second.passed,
-      failed: Math.max(failed, second.failed),
-      skipped: summary.skipped + second.skipped,
-    };
-    code = again.code === 0 && summary.failed === 0 ? 0 : 1;
-    signal = again.signal;
-    tail = again.tail;
-  } else {
-    code = again.code || 1;
-    signal = again.signal;
+    const own = stats.get(pid);
+    if (!own) return null;
+    const tree = new Set([pid]);
+    let cpu = 0;
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [other, stat] of stats) {
+        if (!tree.has(other) && tree.has(stat.ppid)) {
+          tree.add(other);
+          grew = true;
+        }
+      }
+    }
+    for (const member of tree) cpu += stats.get(member).cpu;
+    return { cpu, age: uptime - own.start };
+  } catch {
+    return null; // not Linux
   }
 }
+
+const running = new Set();
+
+/** One group in its own process; its report is printed whole when it ends, then its counts returned. */
+async function runGroup(group) {
+  const child = spawn(process.execPath, argsFor(group), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TENON_TEST: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+  });
+  running.add(child);
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk) => {
+    errors += chunk.toString('utf8');
+  });
+  let hung = false;
+  const hangCheck = setInterval(() => {
+    const times = processTreeTimes(child.pid);
+    if (!times || times.age < STARTUP_HANG_SECONDS || times.cpu >= 1) return;
+    hung = true;
+    console.error(
+      `test: ${group.join(', ')} hung while starting (no CPU for ${STARTUP_HANG_SECONDS} s); killed, to run again`,
+    );
+    child.kill('SIGKILL');
+  }, 10_000);
+  const outputDone = Promise.all([
+    new Promise((resolve) => child.stdout.on('end', resolve)),
+    new Promise((resolve) => child.stderr.on('end', resolve)),
+  ]);
+  const { code, signal } = await new Promise((resolve) => {
+    child.on('error', (err) => {
+      errors += `test: could not start node: ${err.message}\n`;
+      resolve({ code: 1, signal: null });
+    });
+    child.on('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+  });
+  clearInterval(hangCheck);
+  running.delete(child);
+  await outputDone;
+  if (!hung) {
+    process.stdout.write(`\n# ${group.join(' ')}\n${output}`);
+    if (errors) process.stderr.write(errors);
+  }
+  const summary = parseSummary(output);
+  if (!hung && !summary)
+    console.error(`test: ${group.join(', ')} ended (${signal ?? `code ${code}`}) without a summary`);
+  return { group, code, signal, output, summary, hung };
+}
+
+/** Runs the groups CONCURRENCY at a time; the results in the order the groups ended. */
+async function runGroups(groups) {
+  const queue = [...groups];
+  const results = [];
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) results.push(await runGroup(group));
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, groups.length) }, worker));
+  return results;
+}
+
+// Tests that are done but whose open handles keep a process alive would stall the run for ever:
+// stop everything after TEST_WATCHDOG_MINUTES (default 40) and fail loudly.
+const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 40);
+let timedOut = false;
+const watchdog = setTimeout(() => {
+  timedOut = true;
+  console.error(`test: the run took longer than ${watchdogMinutes} minutes; stopping it`);
+  for (const child of running) {
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  }
+}, watchdogMinutes * 60_000);
+watchdog.unref();
+
+// Pass termination signals on to the test processes so they can clean up.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) child.kill(signal);
+    process.exitCode = 1;
+  });
+}
+
+const results = await runGroups(groupsOf(files));
+// Groups killed while starting ran no test: run their files again, once.
+const hungFiles = results.filter((r) => r.hung).flatMap((r) => r.group);
+if (hungFiles.length > 0) {
+  console.log(`\ntest: running again the ${hungFiles.length} file(s) that hung while starting`);
+  results.push(...(await runGroups(groupsOf(hungFiles))));
+}
+clearTimeout(watchdog);
+
+const summary = { passed: 0, failed: 0, skipped: 0 };
+let failedProcesses = 0;
+for (const result of results) {
+  // A group killed while starting is counted by its rerun (below, if that hung too).
+  if (result.hung) continue;
+  if (result.summary) {
+    summary.passed += result.summary.passed;
+    summary.failed += result.summary.failed;
+    summary.skipped += result.summary.skipped;
+  } else {
+    // A process that crashed or was stopped reported nothing trustworthy: each of its files fails.
+    summary.failed += result.group.length;
+  }
+  if (result.code !== 0) failedProcesses++;
+}
+// A file that hung twice never ran.
+const ranAgain = new Set(results.filter((r) => !r.hung).flatMap((r) => r.group));
+const neverRan = hungFiles.filter((f) => !ranAgain.has(f));
+summary.failed += neverRan.length;
+for (const file of neverRan) console.error(`test: ${file} hung twice while starting; counted as failed`);
+
 try {
   mkdirSync(join(root, '.test-results'), { recursive: true });
-  writeFileSync(join(root, '.test-results', 'last-run-tail.txt'), tail);
+  writeFileSync(
+    join(root, '.test-results', 'last-run-tail.txt'),
+    results.map((r) => `# ${r.group.join(' ')}\n${r.output.slice(-20_000)}`).join('\n'),
+  );
 } catch {
   // not essential
 }
 
-const childFailed = code !== 0;
-if (childFailed) {
-  console.error(`test: node --test exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
-}
-const noSummary = !summary;
-if (noSummary) {
-  console.error('test: the test runner printed no summary; treating the run as failed.');
-  summary = { passed: 0, failed: 0, skipped: 0 };
-}
-
+if (failedProcesses > 0) console.error(`test: ${failedProcesses} test process(es) exited with failure`);
 const line = `${summary.passed} passed, ${summary.failed} failed${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}`;
 process.stdout.write(`${line}\n`);
-process.exitCode = childFailed || noSummary || summary.failed > 0 ? 1 : 0;
+process.exitCode = timedOut || failedProcesses > 0 || summary.failed > 0 ? 1 : 0;
