@@ -300,6 +300,9 @@ for (const result of results) {
     summary.passed += result.summary.passed;
     summary.failed += result.summary.failed;
     summary.skipped += result.summary.skipped;
+    // Every test passed but the process failed (an error after its test ended, as the report says
+    // above): one failure, so that the last line tells what the exit code does.
+    if (result.code !== 0 && result.summary.failed === 0) summary.failed += 1;
   } else {
     // A process that crashed or was stopped reported nothing trustworthy: each of its files fails.
     summary.failed += result.group.length;
