@@ -2,6 +2,7 @@ import pg from 'pg';
 import { toDriverValue } from './arrays.ts';
 import { beginStatement, contextStatement, executorOver } from './executor.ts';
 import { textParsers } from './parsers.ts';
+import { installFastRows } from './pg-rows.ts';
 import { withRetry } from './retry.ts';
 import type { Database, QueryOptions, QueryResult, Row, Tx } from './types.ts';
 
@@ -15,6 +16,8 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     textParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
+
+installFastRows(pg.types);
 
 /** A PostgreSQL server through a pool: one connection per transaction, context by SET LOCAL. */
 export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
