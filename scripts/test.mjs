@@ -158,7 +158,10 @@ const argsFor = (group) =>
 const STARTUP_HANG_SECONDS = Number(process.env.TEST_STARTUP_HANG_SECONDS ?? 90);
 const TICKS = 100; // USER_HZ
 
-/** Age of a process and CPU seconds of it and its descendants (`node --test` runs a file in a child), from /proc. */
+/**
+ * Age of a process, and the pids and CPU seconds of it and its descendants (`node --test` runs a file
+ * in a child), from /proc.
+ */
 function processTreeTimes(pid) {
   try {
     const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
@@ -191,7 +194,7 @@ function processTreeTimes(pid) {
       }
     }
     for (const member of tree) cpu += stats.get(member).cpu;
-    return { cpu, age: uptime - own.start };
+    return { cpu, age: uptime - own.start, pids: [...tree] };
   } catch {
     return null; // not Linux
   }
@@ -218,12 +221,22 @@ async function runGroup(group) {
   let hung = false;
   const hangCheck = setInterval(() => {
     const times = processTreeTimes(child.pid);
-    if (!times || times.age < STARTUP_HANG_SECONDS || times.cpu >= 1) return;
+    if (!times) return;
+    // A second of CPU: it has started, and will not be checked again.
+    if (times.cpu >= 1) clearInterval(hangCheck);
+    if (times.cpu >= 1 || times.age < STARTUP_HANG_SECONDS) return;
     hung = true;
     console.error(
       `test: ${group.join(', ')} hung while starting (no CPU for ${STARTUP_HANG_SECONDS} s); killed, to run again`,
     );
-    child.kill('SIGKILL');
+    // The whole tree: under `node --test` the hung process is the child's child.
+    for (const pid of times.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }, 10_000);
   const outputDone = Promise.all([
     new Promise((resolve) => child.stdout.on('end', resolve)),
