@@ -133,8 +133,16 @@ test('lays out a form in tabs, used by the record form and detail', async () => 
   await shot('objects-03-form-tabs');
   await page.getByRole('button', { name: /^保\s*存$/ }).click();
   await page.waitForURL(/\/data\/patient\/[0-9a-f-]{36}$/);
-  await page.getByRole('tab', { name: '联系方式' }).click();
-  await page.getByText('13800000000').waitFor();
+  // The detail page renders its tabs after the record loads: a click during that render can be lost.
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('tab', { name: '联系方式' }).click();
+    try {
+      await page.getByText('13800000000').waitFor({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
 });
 
 test('a designed menu replaces the generated data group', async () => {
