@@ -1,6 +1,7 @@
 /**
- * CPU time from /proc: Tenon (this process's main thread; autocannon runs in a worker thread), the
- * PostgreSQL processes serving the bench database, and other processes. On a shared 2-core VM req/s
+ * CPU time from /proc: Tenon (the main threads of its server processes, or of this process when Tenon
+ * runs in it; autocannon runs in a worker thread), the PostgreSQL processes serving the bench
+ * database, and other processes. On a shared 2-core VM req/s
  * moves by ±20% from run to run and other work (a test run, a build) takes cores away; CPU per
  * request moves far less, and "other load" says when a run was disturbed.
  * Linux only: elsewhere (or with a remote PostgreSQL) the figures are null.
@@ -15,7 +16,10 @@ export const DISTURBED_CORES = 0.25;
 
 export type CpuSample = {
   at: number;
+  /** Main-thread ticks of Tenon: this process's, or the sum over its server processes. */
   tenon: number | null;
+  /** Ticks of the server processes, every thread (part of our own load, not of the others'). */
+  servers: number;
   /** This process and its finished children (pgbench); then ticks per pid of our PostgreSQL processes and kernel threads. */
   self: number | null;
   postgres: Map<string, number>;
@@ -62,10 +66,22 @@ function machineTicks(): number | null {
 /** Client backends show `postgres: <cluster>: <user> <database> <host>(<port>) <state>`. */
 const BACKEND = /: \S+ (\S+) (?:\[local\]|\S+\(\d+\))/;
 
-export function sampleCpu(database: string): CpuSample {
+export function sampleCpu(database: string, servers: readonly number[] = []): CpuSample {
+  let tenon: number | null = servers.length
+    ? 0
+    : (statOf(`/proc/self/task/${process.pid}/stat`)?.ticks ?? null);
+  let serverTicks = 0;
+  for (const pid of servers) {
+    const main = statOf(`/proc/${pid}/task/${pid}/stat`);
+    const whole = statOf(`/proc/${pid}/stat`);
+    if (main === null || whole === null || tenon === null) tenon = null;
+    else tenon += main.ticks;
+    serverTicks += whole?.ticks ?? 0;
+  }
   const sample: CpuSample = {
     at: performance.now(),
-    tenon: statOf(`/proc/self/task/${process.pid}/stat`)?.ticks ?? null,
+    tenon,
+    servers: serverTicks,
     self: ((stat) => (stat ? stat.ticks + stat.children : null))(statOf('/proc/self/stat')),
     postgres: new Map(),
     kernel: new Map(),
@@ -77,7 +93,9 @@ export function sampleCpu(database: string): CpuSample {
   } catch {
     return sample;
   }
+  const serverPids = new Set(servers.map(String));
   for (const pid of pids) {
+    if (serverPids.has(pid)) continue;
     const stat = statOf(`/proc/${pid}/stat`);
     if (!stat) continue;
     if (stat.ppid === 2 || pid === '2') {
@@ -96,19 +114,23 @@ export function sampleCpu(database: string): CpuSample {
  * every PostgreSQL process seen, so processes that end before the run does (pgbench's backends) still
  * count. Not polled during API runs: a sample costs ~3 ms of the main thread, which Tenon shares.
  */
-export function meterCpu(database: string, pollMs?: number): { stop(requests: number): CpuUse } {
-  const before = sampleCpu(database);
+export function meterCpu(
+  database: string,
+  options: { pollMs?: number; servers?: readonly number[] } = {},
+): { stop(requests: number): CpuUse } {
+  const { pollMs, servers = [] } = options;
+  const before = sampleCpu(database, servers);
   const postgres = new Map(before.postgres);
   const kernel = new Map(before.kernel);
   const remember = (s: CpuSample) => {
     for (const [pid, t] of s.postgres) postgres.set(pid, t);
     for (const [pid, t] of s.kernel) kernel.set(pid, t);
   };
-  const timer = pollMs ? setInterval(() => remember(sampleCpu(database)), pollMs) : undefined;
+  const timer = pollMs ? setInterval(() => remember(sampleCpu(database, servers)), pollMs) : undefined;
   return {
     stop(requests: number) {
       clearInterval(timer);
-      const last = sampleCpu(database);
+      const last = sampleCpu(database, servers);
       remember(last);
       return cpuUse(before, { ...last, postgres, kernel }, requests);
     },
@@ -130,7 +152,12 @@ export function cpuUse(before: CpuSample, after: CpuSample, requests: number): C
   const seconds = (after.at - before.at) / 1000;
   let otherCores: number | null = null;
   if (before.machine !== null && after.machine !== null && before.self !== null && after.self !== null) {
-    const ours = after.self - before.self + (postgres ?? 0) + grown(before.kernel, after.kernel);
+    const ours =
+      after.self -
+      before.self +
+      (after.servers - before.servers) +
+      (postgres ?? 0) +
+      grown(before.kernel, after.kernel);
     otherCores = Math.max(0, after.machine - before.machine - ours) / TICKS_PER_SECOND / seconds;
   }
   return {
@@ -146,14 +173,14 @@ export function cpuUse(before: CpuSample, after: CpuSample, requests: number): C
  */
 export async function waitForQuiet(
   database: string,
-  options: { maxSeconds: number; log: (line: string) => void },
+  options: { maxSeconds: number; log: (line: string) => void; servers?: readonly number[] },
 ): Promise<number | null> {
   const deadline = performance.now() + options.maxSeconds * 1000;
   let told = 0;
   for (;;) {
-    const before = sampleCpu(database);
+    const before = sampleCpu(database, options.servers);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const other = cpuUse(before, sampleCpu(database), 1).otherCores;
+    const other = cpuUse(before, sampleCpu(database, options.servers), 1).otherCores;
     if (other === null || other <= DISTURBED_CORES) return other;
     if (performance.now() > deadline) {
       options.log(`  the machine is still busy (${other.toFixed(2)} cores used by others); going on`);

@@ -69,7 +69,7 @@ export async function runInventoryBulkBench(): Promise<void> {
   const slice = 100_000;
   let posted = 0;
   let seconds = 0;
-  const meter = meterCpu(databaseName(url), 1000);
+  const meter = meterCpu(databaseName(url), { pollMs: 1000 });
   for (let start = 0; start < total; start += slice) {
     const input = moves({
       items,

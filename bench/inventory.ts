@@ -53,7 +53,7 @@ export async function runInventoryBench(): Promise<void> {
   const cpuLine = (c: CpuUse) =>
     `CPU per operation: Tenon ${c.tenonUs?.toFixed(0) ?? '?'} µs, PostgreSQL ${c.postgresUs?.toFixed(0) ?? '?'} µs; other load ${c.otherCores?.toFixed(2) ?? '?'} cores`;
   // 1. Postings: receipts and issues spread over items and bins, 8 clients.
-  let meter = meterCpu(databaseName(url), 1000);
+  let meter = meterCpu(databaseName(url), { pollMs: 1000 });
   const post = await parallel(8, moves, (i) => {
     const receipt = i % 4 !== 3;
     // An issue takes from the item received by the move just before it (3 receipts : 1 issue).
@@ -93,7 +93,7 @@ export async function runInventoryBench(): Promise<void> {
     postingDate: '2026-01-01',
     lines: [{ item: hot, toLocation: bins[0]!, quantity: '5000', unitCost: '1' }],
   });
-  meter = meterCpu(databaseName(url), 1000);
+  meter = meterCpu(databaseName(url), { pollMs: 1000 });
   const reserve = await parallel(64, 6000, (i) =>
     reserveStock(db, schema, {
       item: hot,

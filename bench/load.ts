@@ -21,6 +21,8 @@ export type Scenario = {
 export type ScenarioResult = {
   key: ScenarioKey;
   title: string;
+  /** Tenon's server processes (TENON_WORKERS). */
+  workers: number;
   connections: number;
   seconds: number;
   /** Completed requests as autocannon counted them. */
@@ -37,7 +39,7 @@ export type ScenarioResult = {
   sentRequests: number;
   statements: number;
   statementsPerRequest: number;
-  /** CPU microseconds per request (Tenon's main thread, PostgreSQL) and other load meanwhile. */
+  /** CPU microseconds per request (Tenon's main threads, PostgreSQL) and other load meanwhile. */
   cpu: CpuUse;
 };
 
@@ -118,11 +120,17 @@ async function settled(address: string, key: string): Promise<Scrape> {
 export async function runScenario(
   address: string,
   scenario: Scenario,
-  options: { connections: number; seconds: number; database: string; token: string },
+  options: {
+    connections: number;
+    seconds: number;
+    database: string;
+    token: string;
+    servers: readonly number[];
+  },
 ): Promise<ScenarioResult> {
   const key = `${scenario.method} ${scenario.route}`;
   const before = await scrapeMetrics(address);
-  const meter = meterCpu(options.database);
+  const meter = meterCpu(options.database, { servers: options.servers });
   const result = await autocannon({
     url: address,
     connections: options.connections,
@@ -142,6 +150,7 @@ export async function runScenario(
   return {
     key: scenario.key,
     title: scenario.title,
+    workers: options.servers.length,
     connections: options.connections,
     seconds: result.duration,
     requests: result.requests.total,

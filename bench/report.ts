@@ -88,19 +88,19 @@ const mark = (v: Verdict) => (v.pass ? 'PASS' : `MISS (${v.misses.join(', ')})`)
 
 export function markdownTable(results: ScenarioResult[], pgbench: PgbenchResult): string {
   const lines = [
-    '| Scenario | Conns | req/s | p50 ms | p99 ms | non-2xx | × pgbench tps | Target | Result | SQL stmts/req | ≤ 3 stmts |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
+    '| Scenario | Workers | Conns | req/s | p50 ms | p99 ms | non-2xx | × pgbench tps | Target | Result | SQL stmts/req | ≤ 3 stmts |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
   ];
   for (const r of results) {
     const v = verdictOf(r);
     lines.push(
-      `| ${r.title} | ${r.connections} | ${int(r.reqPerSec)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ` +
+      `| ${r.title} | ${r.workers} | ${r.connections} | ${int(r.reqPerSec)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ` +
         `${r.non2xx + r.errors} | ${fixed(r.reqPerSec / pgbench.tps, 2)} | ${TARGETS[r.key].text} | ` +
         `${mark(v.target)} | ${fixed(r.statementsPerRequest, 2)} | ${mark(v.statements)} |`,
     );
   }
   lines.push(
-    `| pgbench TPC-B-like (scale ${pgbench.scale}, -j ${pgbench.threads}) | ${pgbench.clients} | ` +
+    `| pgbench TPC-B-like (scale ${pgbench.scale}, -j ${pgbench.threads}) | | ${pgbench.clients} | ` +
       `${int(pgbench.tps)} tps | ${pgbench.latencyMs ?? 'n/a'} (avg) | | 0 | 1.00 | baseline | | 7 | |`,
   );
   return lines.join('\n');
@@ -109,13 +109,13 @@ export function markdownTable(results: ScenarioResult[], pgbench: PgbenchResult)
 /** Where the CPU went, per request; "other load" flags runs disturbed by other work on the machine. */
 export function cpuTable(results: ScenarioResult[]): string {
   const lines = [
-    '| Scenario | Conns | Tenon CPU µs/req | PostgreSQL CPU µs/req | Other load (cores) |',
-    '|---|---:|---:|---:|---:|',
+    '| Scenario | Workers | Conns | Tenon CPU µs/req | PostgreSQL CPU µs/req | Other load (cores) |',
+    '|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const other = r.cpu.otherCores === null ? 'n/a' : r.cpu.otherCores.toFixed(2);
     lines.push(
-      `| ${r.title} | ${r.connections} | ${micros(r.cpu.tenonUs)} | ${micros(r.cpu.postgresUs)} | ${other} |`,
+      `| ${r.title} | ${r.workers} | ${r.connections} | ${micros(r.cpu.tenonUs)} | ${micros(r.cpu.postgresUs)} | ${other} |`,
     );
   }
   return lines.join('\n');
@@ -124,7 +124,10 @@ export function cpuTable(results: ScenarioResult[]): string {
 export function disturbedRuns(results: ScenarioResult[]): string[] {
   return results
     .filter((r) => (r.cpu.otherCores ?? 0) > DISTURBED_CORES)
-    .map((r) => `${r.title} at ${r.connections} connections (${r.cpu.otherCores!.toFixed(2)} cores)`);
+    .map(
+      (r) =>
+        `${r.title} at ${r.connections} connections, ${r.workers} worker(s) (${r.cpu.otherCores!.toFixed(2)} cores)`,
+    );
 }
 
 /** Every way a run can be wrong rather than slow: non-2xx answers, socket errors, timeouts. */

@@ -9,6 +9,8 @@
  *   BENCH_CONNECTIONS   comma-separated connection counts (default 8,64)
  *   BENCH_QUIET_WAIT    seconds to wait for other processes to go quiet before each run (default 120)
  *   BENCH_SCENARIOS     comma-separated scenarios to run: read, list, create (default all)
+ *   BENCH_WORKERS       comma-separated counts of Tenon server processes (TENON_WORKERS) to measure
+ *                       in turn (default 1,2)
  *
  * A run during which other processes used more than DISTURBED_CORES is run again (twice at most).
  */
@@ -16,8 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureAdmin, ensureTenant, openSystem, startServer } from '../apps/tenon/src/boot.ts';
+import { ensureAdmin, ensureTenant, openSystem } from '../apps/tenon/src/boot.ts';
 import { loadConfig } from '../apps/tenon/src/config.ts';
+import { startWorkers, type WorkerPool } from '../apps/tenon/src/workers.ts';
 import { DISTURBED_CORES, meterCpu, waitForQuiet } from './cpu.ts';
 import { benchDatabaseUrl, databaseName, ensureDatabase, serverInfo } from './database.ts';
 import { prepareDataset, removeCreatedRows, vacuum } from './dataset.ts';
@@ -49,12 +52,12 @@ function positive(name: string, fallback: number): number {
   return n;
 }
 
-function connectionCounts(): number[] {
-  const raw = process.env.BENCH_CONNECTIONS ?? '8,64';
-  const counts = raw.split(',').map((s) => Number(s.trim()));
-  if (counts.some((c) => !Number.isInteger(c) || c < 1))
-    throw new Error(`BENCH_CONNECTIONS must list positive integers, not ${raw}`);
-  return counts;
+function counts(name: string, fallback: string): number[] {
+  const raw = process.env[name] ?? fallback;
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.some((c) => !Number.isInteger(c) || c < 1))
+    throw new Error(`${name} must list positive integers, not ${raw}`);
+  return list;
 }
 
 const log = (line: string) => console.error(line);
@@ -94,7 +97,8 @@ async function main(): Promise<void> {
   const seconds = positive('BENCH_DURATION', 10);
   const warmup = positive('BENCH_WARMUP', 2);
   const quietWait = positive('BENCH_QUIET_WAIT', 120);
-  const connections = connectionCounts();
+  const connections = counts('BENCH_CONNECTIONS', '8,64');
+  const workerCounts = counts('BENCH_WORKERS', '1,2');
   const url = benchDatabaseUrl();
   const database = databaseName(url);
   const { created } = await ensureDatabase(url);
@@ -103,7 +107,8 @@ async function main(): Promise<void> {
   const machine = machineOf(postgres);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tenon-bench-'));
-  const config = loadConfig({
+  // Tenon runs as `tenon serve` does with TENON_WORKERS: server processes forked from this one.
+  const env = {
     ...process.env,
     DATABASE_URL: url,
     TENON_DATA_DIR: dataDir,
@@ -115,9 +120,9 @@ async function main(): Promise<void> {
     TENON_RATE_LIMIT_AUTH: '1000',
     LOG_LEVEL: 'warn',
     PORT: '0',
-  });
-  const system = await openSystem(config);
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  };
+  const system = await openSystem(loadConfig(env));
+  let pool: WorkerPool | undefined;
   try {
     const tenant = await ensureTenant(system, 'bench');
     await ensureAdmin(system, tenant);
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
     let pgbench: PgbenchResult;
     for (let attempt = 1; ; attempt++) {
       await waitForQuiet(database, { maxSeconds: quietWait, log });
-      const meter = meterCpu(database, 500);
+      const meter = meterCpu(database, { pollMs: 500 });
       pgbench = await runPgbench(url, { clients: 8, threads: 2, seconds }, log);
       pgbench.otherCores = meter.stop(1).otherCores;
       log(
@@ -136,30 +141,42 @@ async function main(): Promise<void> {
       if ((pgbench.otherCores ?? 0) <= DISTURBED_CORES || attempt === 3) break;
     }
 
-    server = await startServer(system);
     const results: ScenarioResult[] = [];
-    for (const scenario of scenarios(dataset.orderIds, dataset.customerIds)) {
-      const address = server.address;
-      await warmUp(address, scenario, { seconds: warmup, token: await signIn(address, ADMIN) });
-      for (const c of connections) {
-        log(`${scenario.title}: ${c} connections, ${seconds} s`);
-        let result: ScenarioResult;
-        for (let attempt = 1; ; attempt++) {
-          await waitForQuiet(database, { maxSeconds: quietWait, log });
-          const token = await signIn(address, ADMIN);
-          result = await runScenario(address, scenario, { connections: c, seconds, database, token });
-          const other = result.cpu.otherCores ?? 0;
-          if (other <= DISTURBED_CORES || attempt === 3) break;
-          log(`  disturbed: other processes used ${other.toFixed(2)} cores; running again`);
+    for (const workers of workerCounts) {
+      pool = await startWorkers({ count: workers, env: { ...env, TENON_WORKERS: String(workers) }, log });
+      const { address } = pool;
+      const servers = pool.pids();
+      log(`Tenon: ${workers} server process(es) at ${address}`);
+      for (const scenario of scenarios(dataset.orderIds, dataset.customerIds)) {
+        await warmUp(address, scenario, { seconds: warmup, token: await signIn(address, ADMIN) });
+        for (const c of connections) {
+          log(`${scenario.title}: ${workers} worker(s), ${c} connections, ${seconds} s`);
+          let result: ScenarioResult;
+          for (let attempt = 1; ; attempt++) {
+            await waitForQuiet(database, { maxSeconds: quietWait, log, servers });
+            const token = await signIn(address, ADMIN);
+            result = await runScenario(address, scenario, {
+              connections: c,
+              seconds,
+              database,
+              token,
+              servers,
+            });
+            const other = result.cpu.otherCores ?? 0;
+            if (other <= DISTURBED_CORES || attempt === 3) break;
+            log(`  disturbed: other processes used ${other.toFixed(2)} cores; running again`);
+          }
+          log(
+            `  ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
+              `${result.statementsPerRequest.toFixed(2)} statements/request, CPU/request: ` +
+              `Tenon ${result.cpu.tenonUs?.toFixed(0) ?? 'n/a'} µs, PostgreSQL ${result.cpu.postgresUs?.toFixed(0) ?? 'n/a'} µs; ` +
+              `other load ${result.cpu.otherCores?.toFixed(2) ?? 'n/a'} cores`,
+          );
+          results.push(result);
         }
-        log(
-          `  ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
-            `${result.statementsPerRequest.toFixed(2)} statements/request, CPU/request: ` +
-            `Tenon ${result.cpu.tenonUs?.toFixed(0) ?? 'n/a'} µs, PostgreSQL ${result.cpu.postgresUs?.toFixed(0) ?? 'n/a'} µs; ` +
-            `other load ${result.cpu.otherCores?.toFixed(2) ?? 'n/a'} cores`,
-        );
-        results.push(result);
       }
+      await pool.stop();
+      pool = undefined;
     }
     const removed = await removeCreatedRows(system, tenant);
     await vacuum(system, tenant);
@@ -172,7 +189,7 @@ async function main(): Promise<void> {
       date,
       code,
       machine,
-      settings: { seconds, warmup, connections, pgPoolSize: 10, logLevel: 'warn' },
+      settings: { seconds, warmup, connections, workers: workerCounts, pgPoolSize: 10, logLevel: 'warn' },
       dataset: { mode: dataset.mode, seconds: dataset.seconds, orders: 1_000_000, customers: 1_000 },
       pgbench,
       results,
@@ -199,7 +216,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await server?.app.close();
+    await pool?.stop();
     await system.db.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -72,7 +72,7 @@ export async function runWmsBench(): Promise<void> {
   const machine = machineOf(await serverInfo(url));
 
   await waitForQuiet(database, quiet);
-  const pgMeter = meterCpu(database, 500);
+  const pgMeter = meterCpu(database, { pollMs: 500 });
   const pgbench = await runPgbench(url, { clients: 8, threads: 2, seconds }, log);
   pgbench.otherCores = pgMeter.stop(1).otherCores;
   log(`pgbench: ${pgbench.tps.toFixed(0)} tps`);

@@ -15,6 +15,16 @@ import {
 import { loadConfig } from './config.ts';
 import { exportDefinitions, importDefinitions } from './defs-package.ts';
 import { loadDemo } from './demo/load-demo.ts';
+import { startWorkers } from './workers.ts';
+
+/** Ctrl-C or a service manager's stop: the workers close their servers, then this process ends. */
+function stopOnSignal(stop: () => Promise<void>): void {
+  const handler = () => {
+    stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
 
 const USAGE = `Usage: tenon <command>
   serve [--demo]                  start the server (--demo loads demo data into the default tenant)
@@ -30,7 +40,7 @@ const USAGE = `Usage: tenon <command>
 Environment: PORT, HOST, DATABASE_URL, TENON_DATA_DIR, LOG_LEVEL, TENON_TENANT, TENON_ADMIN_USER,
   TENON_ADMIN_PASSWORD, TENON_JWT_SECRET, TENON_ENCRYPTION_KEY, REDIS_URL, TENON_RATE_LIMIT_API,
   TENON_RATE_LIMIT_AUTH, TENON_CORS_ORIGINS, TENON_HSTS, TENON_BODY_LIMIT_MB, TENON_FILE_LIMIT_MB,
-  TENON_TRUST_PROXY (see README.md)`;
+  TENON_TRUST_PROXY, TENON_WORKERS (see README.md)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -64,9 +74,19 @@ async function main(argv: string[]): Promise<void> {
         }
         const tenant = await ensureTenant(system, tenantName);
         const admin = await ensureAdmin(system, tenant);
-        const { address } = await startServer(system);
+        let address: string;
+        if (config.workers > 1) {
+          // The database is ready: the workers serve it, this process only supervises them.
+          keepOpen = true;
+          await system.db.close();
+          const pool = await startWorkers({ count: config.workers, env: process.env, log: console.error });
+          stopOnSignal(pool.stop);
+          address = pool.address;
+        } else address = (await startServer(system)).address;
+        keepOpen = true;
         const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-        console.log(`\nTenon is running at ${address}  (database: ${where})`);
+        const processes = config.workers > 1 ? `, ${config.workers} server processes` : '';
+        console.log(`\nTenon is running at ${address}  (database: ${where}${processes})`);
         console.log(`  API reference: ${address}/api/docs`);
         if (admin.created) {
           console.log(`  First sign-in: tenant "${tenant.name}", user "${admin.username}"`);
@@ -80,7 +100,6 @@ async function main(argv: string[]): Promise<void> {
           `  Sign in:       curl -X POST ${address}/api/v1/auth/login -H 'content-type: application/json' \\`,
         );
         console.log(`                   -d '{"username":"${admin.username}","password":"..."}'\n`);
-        keepOpen = true;
         break;
       }
       case 'migrate':

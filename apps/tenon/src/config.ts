@@ -1,4 +1,5 @@
 /** Configuration from the environment; `npm start` honours the same variables. */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { HardeningConfig } from '@tenon/server';
 
@@ -19,6 +20,8 @@ export type Config = {
   encryptionKey: string | undefined;
   /** Rate limits, CORS, HSTS, body sizes, proxy trust (see loadHardening). */
   hardening: HardeningConfig;
+  /** TENON_WORKERS: server processes sharing the port (PostgreSQL only; `auto` = one per core). */
+  workers: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,7 +42,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.TENON_JWT_SECRET || undefined,
     encryptionKey: env.TENON_ENCRYPTION_KEY || undefined,
     hardening: loadHardening(env),
+    workers: workersOf(env),
   };
+}
+
+/** `TENON_WORKERS`: 1 by default; `auto` is one per core; more than one needs a PostgreSQL server. */
+function workersOf(env: NodeJS.ProcessEnv): number {
+  const raw = (env.TENON_WORKERS ?? '').trim();
+  if (raw === '') return 1;
+  const n = raw === 'auto' ? availableParallelism() : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`TENON_WORKERS must be a number of processes from 1 to 64, or auto, not ${raw}`);
+  if (n > 1 && !env.DATABASE_URL)
+    throw new Error('TENON_WORKERS above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  return n;
 }
 
 /** `TENON_RATE_LIMIT_*`, `REDIS_URL`, `TENON_CORS_ORIGINS`, `TENON_HSTS`, `TENON_*_LIMIT_MB`, `TENON_TRUST_PROXY`. */

@@ -1,4 +1,5 @@
 export * from './app.ts';
+export { serveClusterMetrics } from './cluster-metrics.ts';
 export {
   authOf,
   localeOf,

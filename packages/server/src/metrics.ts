@@ -2,6 +2,7 @@
 import type { Database } from '@tenon/db';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { clusterMetricsOf } from './cluster-metrics.ts';
 
 export function installMetrics(app: FastifyInstance, db: Database): Registry {
   const registry = new Registry();
@@ -32,9 +33,11 @@ export function installMetrics(app: FastifyInstance, db: Database): Registry {
       reply.elapsedTime / 1000,
     );
   });
+  // In a cluster worker (TENON_WORKERS), the figures of every worker process.
+  const allWorkers = clusterMetricsOf(registry);
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    return allWorkers ? allWorkers() : registry.metrics();
   });
   return registry;
 }
