@@ -30,6 +30,8 @@ export type CpuSample = {
 
 export type CpuUse = {
   tenonUs: number | null;
+  /** This process, every thread (the load generator when Tenon runs in server processes). */
+  benchUs: number | null;
   postgresUs: number | null;
   /** Cores used meanwhile by other processes (other databases' backends, test runs, builds). */
   otherCores: number | null;
@@ -162,6 +164,7 @@ export function cpuUse(before: CpuSample, after: CpuSample, requests: number): C
   }
   return {
     tenonUs: per(before.tenon === null || after.tenon === null ? null : after.tenon - before.tenon),
+    benchUs: per(before.self === null || after.self === null ? null : after.self - before.self),
     postgresUs: per(postgres),
     otherCores,
   };

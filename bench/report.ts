@@ -109,13 +109,13 @@ export function markdownTable(results: ScenarioResult[], pgbench: PgbenchResult)
 /** Where the CPU went, per request; "other load" flags runs disturbed by other work on the machine. */
 export function cpuTable(results: ScenarioResult[]): string {
   const lines = [
-    '| Scenario | Workers | Conns | Tenon CPU µs/req | PostgreSQL CPU µs/req | Other load (cores) |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| Scenario | Workers | Conns | Tenon CPU µs/req | PostgreSQL CPU µs/req | Load generator CPU µs/req | Other load (cores) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const other = r.cpu.otherCores === null ? 'n/a' : r.cpu.otherCores.toFixed(2);
     lines.push(
-      `| ${r.title} | ${r.workers} | ${r.connections} | ${micros(r.cpu.tenonUs)} | ${micros(r.cpu.postgresUs)} | ${other} |`,
+      `| ${r.title} | ${r.workers} | ${r.connections} | ${micros(r.cpu.tenonUs)} | ${micros(r.cpu.postgresUs)} | ${micros(r.cpu.benchUs)} | ${other} |`,
     );
   }
   return lines.join('\n');

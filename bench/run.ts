@@ -10,7 +10,7 @@
  *   BENCH_QUIET_WAIT    seconds to wait for other processes to go quiet before each run (default 120)
  *   BENCH_SCENARIOS     comma-separated scenarios to run: read, list, create (default all)
  *   BENCH_WORKERS       comma-separated counts of Tenon server processes (TENON_WORKERS) to measure
- *                       in turn (default 1,2)
+ *                       in turn (default 1)
  *
  * A run during which other processes used more than DISTURBED_CORES is run again (twice at most).
  */
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const warmup = positive('BENCH_WARMUP', 2);
   const quietWait = positive('BENCH_QUIET_WAIT', 120);
   const connections = counts('BENCH_CONNECTIONS', '8,64');
-  const workerCounts = counts('BENCH_WORKERS', '1,2');
+  const workerCounts = counts('BENCH_WORKERS', '1');
   const url = benchDatabaseUrl();
   const database = databaseName(url);
   const { created } = await ensureDatabase(url);
@@ -169,7 +169,8 @@ async function main(): Promise<void> {
           log(
             `  ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
               `${result.statementsPerRequest.toFixed(2)} statements/request, CPU/request: ` +
-              `Tenon ${result.cpu.tenonUs?.toFixed(0) ?? 'n/a'} µs, PostgreSQL ${result.cpu.postgresUs?.toFixed(0) ?? 'n/a'} µs; ` +
+              `Tenon ${result.cpu.tenonUs?.toFixed(0) ?? 'n/a'} µs, PostgreSQL ${result.cpu.postgresUs?.toFixed(0) ?? 'n/a'} µs, ` +
+              `load generator ${result.cpu.benchUs?.toFixed(0) ?? 'n/a'} µs; ` +
               `other load ${result.cpu.otherCores?.toFixed(2) ?? 'n/a'} cores`,
           );
           results.push(result);

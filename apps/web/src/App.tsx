@@ -11,6 +11,7 @@ import { tokens } from './api/client.ts';
 import { Login } from './pages/Login.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { ThemeContext, type ThemeMode } from './shell/theme.ts';
+import { useReducedMotion } from './shell/useReducedMotion.ts';
 
 const Home = lazy(() => import('./pages/Home.tsx'));
 const EntityList = lazy(() => import('./pages/EntityList.tsx'));
@@ -39,6 +40,7 @@ export function App() {
     localStorage.getItem('tenon.theme') === 'dark' ? 'dark' : 'light',
   );
   const [signedIn, setSignedIn] = useState(() => tokens.access !== null || tokens.refresh !== null);
+  const reducedMotion = useReducedMotion();
   const toggle = () => {
     const next = mode === 'dark' ? 'light' : 'dark';
     localStorage.setItem('tenon.theme', next);
@@ -47,7 +49,10 @@ export function App() {
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ algorithm: mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm }}
+      theme={{
+        algorithm: mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm,
+        token: { motion: !reducedMotion },
+      }}
     >
       <AntApp style={{ height: '100%' }}>
         <ThemeContext.Provider value={{ mode, toggle }}>
