@@ -29,7 +29,11 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir, {
     parsers: textParsers,
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    // A snapshot starts with crash recovery, whose progress timer stays armed and would keep the
+    // process alive after the last query: no progress reports.
+    ...(options.loadDataDir
+      ? { loadDataDir: options.loadDataDir, postgresqlconf: ['log_startup_progress_interval = 0'] }
+      : {}),
   });
   await pglite.exec(`SET TIME ZONE 'UTC'`);
   const mutex = new Mutex();
