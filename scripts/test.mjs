@@ -103,6 +103,14 @@ if (!CHROMIUM && process.env.CI !== 'true' && browserSpecs.length > 0 && files.l
   files = files.filter((f) => !f.startsWith('e2e/'));
 }
 
+// TEST_DATABASE_FILES_ONLY=1: only the files that use a database (`*.int.spec.ts`, browser tests).
+// CI's PostgreSQL pass: the others (pure functions, console components) ran in its PGlite pass.
+if (process.env.TEST_DATABASE_FILES_ONLY === '1') {
+  const before = files.length;
+  files = files.filter((f) => f.startsWith('e2e/') || /\.int\.spec\.tsx?$/.test(f));
+  console.log(`database files only: ${files.length} of ${before} (the others use no database)`);
+}
+
 console.log(`database: ${describeDatabase(process.env.TEST_DATABASE_URL)}`);
 
 if (files.length === 0) {
