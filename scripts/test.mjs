@@ -138,13 +138,25 @@ const GROUP_ENTRY = join(root, 'scripts', 'test-group.mjs');
  */
 const runsAlone = (file) => file.startsWith('e2e/') || file.startsWith('apps/web/');
 
-/** Browser files first (the longest: a long group last would leave a core idle), then the rest in path order. */
+/**
+ * Longest first, so that no long process runs alone at the end while a core idles: browser files,
+ * then the integration tests (`*.int.spec.ts`) in groups, then the console's component tests, then
+ * the pure specs in groups (each a few seconds: they fill the end of the run evenly).
+ */
 function groupsOf(list) {
-  const groups = [...list.filter((f) => f.startsWith('e2e/')).map((f) => [f])];
-  groups.push(...list.filter((f) => runsAlone(f) && !f.startsWith('e2e/')).map((f) => [f]));
+  const chunks = (files) => {
+    const out = [];
+    for (let i = 0; i < files.length; i += PER_PROCESS) out.push(files.slice(i, i + PER_PROCESS));
+    return out;
+  };
   const shared = list.filter((f) => !runsAlone(f));
-  for (let i = 0; i < shared.length; i += PER_PROCESS) groups.push(shared.slice(i, i + PER_PROCESS));
-  return groups;
+  const integration = shared.filter((f) => /\.int\.spec\.tsx?$/.test(f));
+  return [
+    ...list.filter((f) => f.startsWith('e2e/')).map((f) => [f]),
+    ...chunks(integration),
+    ...list.filter((f) => runsAlone(f) && !f.startsWith('e2e/')).map((f) => [f]),
+    ...chunks(shared.filter((f) => !integration.includes(f))),
+  ];
 }
 
 const REPORTER = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
