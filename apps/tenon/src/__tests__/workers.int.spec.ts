@@ -63,6 +63,7 @@ describe('a pool of server processes', { skip: testDatabaseKind() !== 'postgres'
   let databaseUrl: string;
   let server: pg.Client;
   let pool: WorkerPool | undefined;
+  const logs: string[] = [];
   const database = `tenon_workers_${newId().replaceAll('-', '').slice(-12)}`;
 
   before(async () => {
@@ -87,7 +88,7 @@ describe('a pool of server processes', { skip: testDatabaseKind() !== 'postgres'
     const system = await openSystem(loadConfig(env));
     await ensureAdmin(system, await ensureTenant(system, 'acme'));
     await system.db.close();
-    pool = await startWorkers({ count: 2, env: { ...process.env, ...env }, log: () => {} });
+    pool = await startWorkers({ count: 2, env: { ...process.env, ...env }, log: (line) => logs.push(line) });
   });
 
   after(async () => {
@@ -124,6 +125,30 @@ describe('a pool of server processes', { skip: testDatabaseKind() !== 'postgres'
     for (let i = 0; i < 4; i++) {
       const me = await get(`${pool.address}/api/v1/auth/me`, { authorization: `Bearer ${token}` });
       assert.equal(me.status, 200, me.body);
+    }
+  });
+
+  it('keeps trying to replace a worker while the database refuses connections', async () => {
+    assert.ok(pool);
+    const [victim] = pool.pids();
+    await server.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+    try {
+      process.kill(victim!, 'SIGKILL');
+      // The replacement cannot open the database: it fails, and another is tried later.
+      const deadline = Date.now() + 60_000;
+      while (!logs.some((line) => line.includes('failed to start'))) {
+        assert.ok(Date.now() < deadline, 'no replacement failed within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(pool.pids().length, 1);
+      assert.ok(!pool.pids().includes(victim!));
+    } finally {
+      await server.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+    }
+    const deadline = Date.now() + 60_000;
+    while (pool.pids().length < 2) {
+      assert.ok(Date.now() < deadline, 'the pool did not come back to two workers within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   });
 
