@@ -103,11 +103,14 @@ if (!CHROMIUM && process.env.CI !== 'true' && browserSpecs.length > 0 && files.l
   files = files.filter((f) => !f.startsWith('e2e/'));
 }
 
+/** Integration tests: the spec files that use a database (by the `*.int.spec.ts` convention). */
+const isIntegration = (file) => /\.int\.spec\.tsx?$/.test(file);
+
 // TEST_DATABASE_FILES_ONLY=1: only the files that use a database (`*.int.spec.ts`, browser tests).
 // CI's PostgreSQL pass: the others (pure functions, console components) ran in its PGlite pass.
 if (process.env.TEST_DATABASE_FILES_ONLY === '1') {
   const before = files.length;
-  files = files.filter((f) => f.startsWith('e2e/') || /\.int\.spec\.tsx?$/.test(f));
+  files = files.filter((f) => f.startsWith('e2e/') || isIntegration(f));
   console.log(`database files only: ${files.length} of ${before} (the others use no database)`);
 }
 
@@ -150,7 +153,7 @@ function groupsOf(list) {
     return out;
   };
   const shared = list.filter((f) => !runsAlone(f));
-  const integration = shared.filter((f) => /\.int\.spec\.tsx?$/.test(f));
+  const integration = shared.filter(isIntegration);
   return [
     ...list.filter((f) => f.startsWith('e2e/')).map((f) => [f]),
     ...chunks(integration),
