@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     VALUES ($1, $2, ${COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`;
 
   const app = Fastify({ logger: false });
+  app.get('/noop', async () => ({ ok: true }));
   app.get<{ Params: { id: string } }>(
     '/read/:id',
     async (request) =>
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
 
   const json = { 'content-type': 'application/json' };
   const scenarios: [string, Request[]][] = [
+    ['no-op (no SQL)', [{ method: 'GET', path: '/noop' }]],
     ['read by id', ids.rows.map((r) => ({ method: 'GET', path: `/read/${r.id}` }))],
     ['filtered list (50)', [{ method: 'GET', path: '/list' }]],
     [

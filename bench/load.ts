@@ -6,7 +6,8 @@
 import autocannon, { type Request } from 'autocannon';
 import { type CpuUse, meterCpu } from './cpu.ts';
 
-export type ScenarioKey = 'read' | 'list' | 'create';
+/** The issue's three scenarios, and `pipeline`: an authenticated call that sends no SQL (diagnostic). */
+export type ScenarioKey = 'read' | 'list' | 'create' | 'pipeline';
 
 export type Scenario = {
   key: ScenarioKey;

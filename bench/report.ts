@@ -10,24 +10,26 @@ import type { PgbenchResult } from './pgbench.ts';
 
 export type Target = { minReqPerSec: number; maxP99Ms?: number; text: string };
 
-/** The issue's targets for a 2-core machine. */
-export const TARGETS: Record<ScenarioKey, Target> = {
+/** The issue's targets for a 2-core machine; the diagnostic `pipeline` scenario has none. */
+export const TARGETS: Record<ScenarioKey, Target | null> = {
   read: { minReqPerSec: 5000, maxP99Ms: 10, text: '>= 5,000 req/s, p99 <= 10 ms' },
   list: { minReqPerSec: 1500, maxP99Ms: 50, text: '>= 1,500 req/s, p99 <= 50 ms' },
   create: { minReqPerSec: 1500, text: '>= 1,500 req/s' },
+  pipeline: null,
 };
 export const MAX_STATEMENTS_PER_REQUEST = 3;
 
 export type Verdict = { pass: boolean; misses: string[] };
 
-export function verdictOf(r: ScenarioResult): { target: Verdict; statements: Verdict } {
+/** PASS or MISS per target; `target` is null for a scenario without one. */
+export function verdictOf(r: ScenarioResult): { target: Verdict | null; statements: Verdict } {
   const t = TARGETS[r.key];
   const misses: string[] = [];
-  if (r.reqPerSec < t.minReqPerSec) misses.push('req/s');
-  if (t.maxP99Ms !== undefined && r.latencyMs.p99 > t.maxP99Ms) misses.push('p99');
+  if (t && r.reqPerSec < t.minReqPerSec) misses.push('req/s');
+  if (t?.maxP99Ms !== undefined && r.latencyMs.p99 > t.maxP99Ms) misses.push('p99');
   const stmtOk = r.statementsPerRequest <= MAX_STATEMENTS_PER_REQUEST;
   return {
-    target: { pass: misses.length === 0, misses },
+    target: t ? { pass: misses.length === 0, misses } : null,
     statements: { pass: stmtOk, misses: stmtOk ? [] : ['statements'] },
   };
 }
@@ -84,7 +86,7 @@ export function machineLine(m: Machine): string {
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const micros = (n: number | null) => (n === null ? 'n/a' : int(n));
-const mark = (v: Verdict) => (v.pass ? 'PASS' : `MISS (${v.misses.join(', ')})`);
+const mark = (v: Verdict | null) => (v === null ? '' : v.pass ? 'PASS' : `MISS (${v.misses.join(', ')})`);
 
 export function markdownTable(results: ScenarioResult[], pgbench: PgbenchResult): string {
   const lines = [
@@ -95,7 +97,7 @@ export function markdownTable(results: ScenarioResult[], pgbench: PgbenchResult)
     const v = verdictOf(r);
     lines.push(
       `| ${r.title} | ${r.workers} | ${r.connections} | ${int(r.reqPerSec)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ` +
-        `${r.non2xx + r.errors} | ${fixed(r.reqPerSec / pgbench.tps, 2)} | ${TARGETS[r.key].text} | ` +
+        `${r.non2xx + r.errors} | ${fixed(r.reqPerSec / pgbench.tps, 2)} | ${TARGETS[r.key]?.text ?? 'none (diagnostic)'} | ` +
         `${mark(v.target)} | ${fixed(r.statementsPerRequest, 2)} | ${mark(v.statements)} |`,
     );
   }
@@ -158,7 +160,7 @@ export function writeResults(
   const scenarios = data.results.map((r) => ({
     ...r,
     ratioToPgbenchTps: r.reqPerSec / data.pgbench.tps,
-    target: TARGETS[r.key].text,
+    target: TARGETS[r.key]?.text ?? null,
     verdict: verdictOf(r),
   }));
   const json = {

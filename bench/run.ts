@@ -87,10 +87,20 @@ function scenarios(orderIds: string[], customerIds: string[]): Scenario[] {
       route: '/api/v1/:entity',
       requests: createBodies(customerIds).map((body) => ({ method: 'POST', path: base, body })),
     },
+    {
+      // Diagnostic, only when asked for: the fixed cost of an API call (security headers, rate limit,
+      // authentication, metrics, envelope) without SQL, to set beside a read.
+      key: 'pipeline',
+      title: 'Authenticated call, no SQL (auth/me)',
+      method: 'GET',
+      route: '/api/v1/auth/me',
+      requests: [{ method: 'GET', path: '/api/v1/auth/me' }],
+    },
   ];
   const unknown = wanted.filter((w) => !all.some((s) => s.key === w));
-  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (read, list, create)`);
-  return wanted.length ? all.filter((s) => wanted.includes(s.key)) : all;
+  if (unknown.length)
+    throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (read, list, create, pipeline)`);
+  return wanted.length ? all.filter((s) => wanted.includes(s.key)) : all.filter((s) => s.key !== 'pipeline');
 }
 
 async function main(): Promise<void> {
