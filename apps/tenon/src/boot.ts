@@ -28,6 +28,7 @@ import {
   type IdentityDeps,
   identityMigrations,
   signingKey,
+  watchAccessChanges,
 } from '@tenon/identity';
 import { startRevaluationWorker } from '@tenon/inventory';
 import { Kernel } from '@tenon/kernel';
@@ -121,6 +122,9 @@ export async function startServer(system: System): Promise<{ app: FastifyInstanc
   // Other instances may change definitions: drop what this one cached when they do.
   const stopWatching = await watchDefinitionChanges(system.db, system);
   app.addHook('onClose', stopWatching);
+  // Sessions, users and API tokens revoked through any instance (decision 0075).
+  const stopAccessWatch = await watchAccessChanges(system.db, auth);
+  app.addHook('onClose', stopAccessWatch);
   // Rules, webhooks, timers, cron, dispatch rounds and live events of this instance.
   await system.kernel.start({
     metamodels: system.metamodels,

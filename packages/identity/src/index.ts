@@ -1,10 +1,11 @@
+export * from './access-changes.ts';
 export * from './context.ts';
 export * from './errors.ts';
 export * from './migrations.ts';
 export * from './passwords.ts';
 export * from './policy.ts';
 export { loadRoles } from './repositories/role.repository.ts';
-export { signingKey } from './repositories/session.repository.ts';
+export { revokeFamily, signingKey } from './repositories/session.repository.ts';
 export * from './services/api-token.service.ts';
 export * from './services/authenticate.service.ts';
 export * from './services/change-password.service.ts';

@@ -122,9 +122,25 @@ describe('a pool of server processes', { skip: testDatabaseKind() !== 'postgres'
     });
     assert.equal(login.status, 200);
     const token = ((await login.json()) as { data: { accessToken: string } }).data.accessToken;
+    const me = () => get(`${pool!.address}/api/v1/auth/me`, { authorization: `Bearer ${token}` });
     for (let i = 0; i < 4; i++) {
-      const me = await get(`${pool.address}/api/v1/auth/me`, { authorization: `Bearer ${token}` });
-      assert.equal(me.status, 200, me.body);
+      const res = await me();
+      assert.equal(res.status, 200, res.body);
+    }
+    // Signed out through one worker: the others, which cached the session as active, refuse it too
+    // (decision 0075), well before their 30-second cache would have let it go.
+    const out = await fetch(`${pool.address}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, connection: 'close' },
+    });
+    assert.equal(out.status, 200);
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await me()).status);
+      if (statuses.every((status) => status === 401)) break;
+      assert.ok(Date.now() < deadline, `still accepted after signing out: ${statuses.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@tenon/core';
 import { type Executor, PLATFORM_SCHEMA, sql } from '@tenon/db';
+import { notifyAccessChange } from '../access-changes.ts';
 
 const T = (name: string) => sql.id(PLATFORM_SCHEMA, name);
 
@@ -44,18 +45,27 @@ export async function markRefreshUsed(db: Executor, id: string): Promise<void> {
   await db.run(sql`UPDATE ${T('refresh_token')} SET used_at = now() WHERE id = ${id}`);
 }
 
+/** Ends a session (token family); announced to every instance when it ended one (decision 0075). */
 export async function revokeFamily(db: Executor, familyId: string, userId?: string): Promise<number> {
   const owner = userId ? sql` AND user_id = ${userId}` : sql``;
-  const { rowCount } = await db.run(
-    sql`UPDATE ${T('refresh_token')} SET revoked_at = now() WHERE family_id = ${familyId} AND revoked_at IS NULL${owner}`,
-  );
-  return rowCount;
+  const { rows } = await db.run<{ n: number }>(sql`
+    WITH revoked AS (
+      UPDATE ${T('refresh_token')} SET revoked_at = now()
+      WHERE family_id = ${familyId} AND revoked_at IS NULL${owner} RETURNING 1
+    )
+    SELECT count(*)::int AS n,
+      CASE WHEN count(*) > 0 THEN ${notifyAccessChange({ kind: 'session', id: familyId })} END AS announced
+    FROM revoked`);
+  return rows[0]?.n ?? 0;
 }
 
+/** Ends every session of a user (a new password), and announces it. */
 export async function revokeAllOfUser(db: Executor, userId: string): Promise<void> {
-  await db.run(
-    sql`UPDATE ${T('refresh_token')} SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL`,
-  );
+  await db.run(sql`
+    WITH revoked AS (
+      UPDATE ${T('refresh_token')} SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL
+    )
+    SELECT ${notifyAccessChange({ kind: 'user', id: userId })}`);
 }
 
 export type SessionRow = {
@@ -123,11 +133,17 @@ export async function findApiToken(db: Executor, hash: string): Promise<ApiToken
   return rows[0] ?? null;
 }
 
+/** Revokes one of the user's API tokens; announced to every instance when it revoked one. */
 export async function revokeApiToken(db: Executor, id: string, userId: string): Promise<number> {
-  const { rowCount } = await db.run(
-    sql`UPDATE ${T('api_token')} SET revoked_at = now() WHERE id = ${id} AND user_id = ${userId} AND revoked_at IS NULL`,
-  );
-  return rowCount;
+  const { rows } = await db.run<{ n: number }>(sql`
+    WITH revoked AS (
+      UPDATE ${T('api_token')} SET revoked_at = now()
+      WHERE id = ${id} AND user_id = ${userId} AND revoked_at IS NULL RETURNING 1
+    )
+    SELECT count(*)::int AS n,
+      CASE WHEN count(*) > 0 THEN ${notifyAccessChange({ kind: 'api_token', id })} END AS announced
+    FROM revoked`);
+  return rows[0]?.n ?? 0;
 }
 
 /** The JWT signing key: from TENON_JWT_SECRET, else generated once and kept in the platform schema. */

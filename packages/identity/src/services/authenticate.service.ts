@@ -1,11 +1,13 @@
 /**
- * From an `Authorization` header to a principal and its access policy. User state, sessions and roles
- * are cached for at most 30 seconds, so disabling an account or revoking a session bites within a minute.
- * API tokens too (decision 0051): revoking one on this instance bites at once, on the others within 30 s.
+ * From an `Authorization` header to a principal and its access policy. User state, sessions, roles and
+ * API tokens (decision 0051) are cached for at most 30 seconds. Revocations are announced to every
+ * instance (decision 0075) and forgotten at once; the 30 s bound is what is left if an announcement is
+ * lost (a listener reconnecting).
  */
 import { AppError } from '@tenon/core';
 import { type Database, findTenant, type Tenant } from '@tenon/db';
 import type { AccessDecision, AccessPolicy } from '@tenon/design';
+import type { AccessChange } from '../access-changes.ts';
 import type { IdentityDeps } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
 import { ADMIN_ROLE, compilePolicy, type Principal, type RoleDef } from '../policy.ts';
@@ -38,7 +40,10 @@ class TtlCache<V> {
     return value;
   }
   delete(prefix: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    this.deleteWhere((key) => key.startsWith(prefix));
+  }
+  deleteWhere(test: (key: string) => boolean): void {
+    for (const key of this.entries.keys()) if (test(key)) this.entries.delete(key);
   }
 }
 
@@ -68,6 +73,7 @@ export class Authenticator {
     username: string;
     memberships: Awaited<ReturnType<typeof membershipsOf>>;
   } | null>(CACHE_MS);
+  /** Whether a session is active, by `<user id>|<session id>`. */
   private readonly sessions = new TtlCache<boolean>(CACHE_MS);
   private readonly roles = new TtlCache<{ roles: RoleDef[]; version: number }>(CACHE_MS);
   private readonly policies = new Map<string, AccessPolicy>();
@@ -88,11 +94,25 @@ export class Authenticator {
     this.roles.delete(tenantSchema);
   }
 
+  /** Forget a user's standing (disabled, memberships) and whether their sessions are active. */
   invalidateUser(userId: string): void {
     this.users.delete(userId);
+    this.sessions.delete(`${userId}|`);
   }
 
-  /** Forget a revoked API token (the others instances' caches let it go within CACHE_MS). */
+  /** Forget whether a session is active (it was signed out or revoked). */
+  invalidateSession(sessionId: string): void {
+    this.sessions.deleteWhere((key) => key.endsWith(`|${sessionId}`));
+  }
+
+  /** A revocation announced by any instance (decision 0075). */
+  forget(change: AccessChange): void {
+    if (change.kind === 'session') this.invalidateSession(change.id);
+    else if (change.kind === 'user') this.invalidateUser(change.id);
+    else this.invalidateApiToken(change.id);
+  }
+
+  /** Forget a revoked API token (other instances hear of it on ACCESS_CHANNEL). */
   invalidateApiToken(id: string): void {
     const hash = this.apiTokenHashes.get(id);
     if (hash === undefined) return;
@@ -151,7 +171,7 @@ export class Authenticator {
     const claims = await this.verified(token, now);
     if (!claims) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);
     if (claims.sid) {
-      const active = await this.sessions.get(claims.sid, now.getTime(), () =>
+      const active = await this.sessions.get(`${claims.sub}|${claims.sid}`, now.getTime(), () =>
         isSessionActive(this.deps.db, claims.sid!),
       );
       if (!active) throw new AppError(IdentityErrors.AUTH_INVALID_TOKEN);

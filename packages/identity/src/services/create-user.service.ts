@@ -1,6 +1,7 @@
 /** Users: created globally, then given a membership (roles and attributes) in a tenant. */
 import { AppError } from '@tenon/core';
-import type { Database, Tenant } from '@tenon/db';
+import { type Database, sql, type Tenant } from '@tenon/db';
+import { notifyAccessChange } from '../access-changes.ts';
 import { IdentityErrors } from '../errors.ts';
 import { generatePassword, hashPassword, isStrongEnough } from '../passwords.ts';
 import {
@@ -63,6 +64,8 @@ export async function createUser(
       roles: input.roles,
       attributes: input.attributes ?? {},
     });
+    // An existing user gained a membership: instances that cached their memberships forget them.
+    if (existing) await tx.run(sql`SELECT ${notifyAccessChange({ kind: 'user', id: user.id })}`);
     return { userId: user.id, password: existing ? null : generated };
   });
 }

@@ -73,7 +73,11 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
   );
 
   app.post('/api/v1/auth/logout', async (request, reply) => {
-    await logout(identity, caller(request), metaOf(request));
+    const signedOut = caller(request);
+    await logout(identity, signedOut, metaOf(request));
+    // This instance refuses the session's access token before the response goes out; the others
+    // hear of it on ACCESS_CHANNEL (decision 0075).
+    if (signedOut.sessionId) deps.auth.invalidateSession(signedOut.sessionId);
     return send(reply, { signedOut: true });
   });
 
@@ -111,6 +115,7 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.delete<{ Params: { id: string } }>('/api/v1/auth/sessions/:id', async (request, reply) => {
     await revokeSession(identity, sessionCaller(request), request.params.id, metaOf(request));
+    deps.auth.invalidateSession(request.params.id);
     return send(reply, { revoked: true });
   });
 

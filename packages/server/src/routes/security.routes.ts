@@ -2,7 +2,13 @@
 import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import { PLATFORM_SCHEMA, sql } from '@tenon/db';
 import { getRecord } from '@tenon/design';
-import { compilePolicy, createUser, IdentityErrors, saveRoleDefinition } from '@tenon/identity';
+import {
+  compilePolicy,
+  createUser,
+  IdentityErrors,
+  notifyAccessChange,
+  saveRoleDefinition,
+} from '@tenon/identity';
 import type { FastifyInstance } from 'fastify';
 import { metamodelOf, requirePlatform, type ServerDeps } from '../context.ts';
 import { send } from '../envelope.ts';
@@ -123,6 +129,8 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
           await tx.run(sql`UPDATE ${sql.id(PLATFORM_SCHEMA, 'membership')} SET disabled = ${disabled}, updated_at = now()
             WHERE user_id = ${id} AND tenant_id = ${auth.tenant.id}`);
         }
+        // Every instance forgets the user's cached standing once this commits (decision 0075).
+        await tx.run(sql`SELECT ${notifyAccessChange({ kind: 'user', id })}`);
       });
       deps.auth.invalidateUser(id);
       return send(reply, { id, updated: true });
