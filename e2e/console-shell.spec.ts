@@ -148,3 +148,27 @@ test('a new user replaces the one-time password at the first sign-in', async () 
   assert.equal(login.status, 200);
   await other.close();
 });
+
+test('signing out ends the session on the server, not only in the browser', async () => {
+  const held = await page.evaluate(() => ({
+    access: sessionStorage.getItem('tenon.token'),
+    refresh: localStorage.getItem('tenon.refresh'),
+  }));
+  assert.ok(held.access && held.refresh, 'signed in: both tokens held');
+  assert.equal((await server.callAs(held.access, 'GET', '/api/v1/auth/me')).status, 200);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByLabel('用户名').waitFor();
+  assert.deepEqual(
+    await page.evaluate(() => [sessionStorage.getItem('tenon.token'), localStorage.getItem('tenon.refresh')]),
+    [null, null],
+  );
+  // Whoever copied the tokens before the sign-out can use neither (the logout call ends the session).
+  const deadline = Date.now() + 5000;
+  while ((await server.callAs(held.access, 'GET', '/api/v1/auth/me')).status !== 401) {
+    assert.ok(Date.now() < deadline, 'the access token still works 5 s after signing out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const refreshed = await server.callAs(null, 'POST', '/api/v1/auth/refresh', { refreshToken: held.refresh });
+  assert.equal(refreshed.status, 401);
+  await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
+});

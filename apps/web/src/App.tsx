@@ -7,7 +7,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
-import { tokens } from './api/client.ts';
+import { signOut, tokens } from './api/client.ts';
 import { Login } from './pages/Login.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { ThemeContext, type ThemeMode } from './shell/theme.ts';
@@ -61,7 +61,7 @@ export function App() {
               <BrowserRouter>
                 <Shell
                   onSignOut={() => {
-                    tokens.clear();
+                    void signOut();
                     queryClient.clear();
                     setSignedIn(false);
                   }}

@@ -85,6 +85,32 @@ function send(path: string, options: RequestOptions): Promise<Response> {
   return fetch(path, { method: options.method ?? 'GET', headers, body });
 }
 
+/**
+ * Signs out: the tokens are forgotten at once, and the server ends the session (its refresh token
+ * dies, its access token is refused by every server process). An access token that has expired is
+ * renewed once, only to end the session with it. Best effort: a session that is already over, or a
+ * server out of reach, leaves nothing to do here.
+ */
+export async function signOut(): Promise<void> {
+  const access = tokens.access;
+  const refresh = tokens.refresh;
+  tokens.clear();
+  const logout = (token: string) =>
+    fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  try {
+    if (access && (await logout(access)).ok) return;
+    if (!refresh) return;
+    const renewed = await fetch('/api/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: refresh }),
+    });
+    if (renewed.ok) await logout((await renewed.json()).data.accessToken);
+  } catch {
+    // out of reach: the tokens are forgotten all the same
+  }
+}
+
 /** Calls the API; resolves to `data` of the envelope, or throws an `ApiError`. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const res = await rawApi(path, options);
