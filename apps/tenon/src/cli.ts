@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '@tenon/core';
 import { createTenant, listTenants } from '@tenon/db';
-import { createUser } from '@tenon/identity';
+import { createUser, findUserByName, resetPassword } from '@tenon/identity';
 import { inventoryCheckCommand, runRevaluations } from '@tenon/inventory';
 import {
   allTenants,
@@ -34,6 +34,8 @@ const USAGE = `Usage: tenon <command>
   defs import <file> [--tenant t] [--dry-run] [--confirm]
   user create <name> [--roles a,b] [--password p] [--tenant t]
                                   a user with a membership (without --password: a one-time password)
+  user reset-password <name> [--password p]
+                                  a one-time password for a user who is locked out or forgot it
   demo [--tenant t]               load demo definitions and records
   inventory check                 recompute stock balances and valuation from the ledger (exit 1 on drift)
   inventory revalue               finish pending back-dated revaluations of every tenant
@@ -130,8 +132,28 @@ async function main(argv: string[]): Promise<void> {
         }
         break;
       case 'user': {
+        if (sub === 'reset-password' && arg) {
+          // The operator's way back in: any user, whatever their tenants (no administrator needed).
+          const user = await findUserByName(system.db, arg);
+          if (!user) throw new Error(`no user "${arg}"`);
+          const reset = await resetPassword(
+            system.identity,
+            {
+              userId: user.id,
+              tenant: null,
+              actor: 'tenon user reset-password',
+              ...(values.password ? { password: values.password } : {}),
+            },
+            { ip: null, userAgent: 'tenon cli', traceId: null },
+          );
+          console.log(`user "${reset.username}": account unlocked, every session ended`);
+          console.log(`one-time password (to be changed at the next sign-in): ${reset.password}`);
+          break;
+        }
         if (sub !== 'create' || !arg)
-          throw new Error('usage: tenon user create <username> [--roles a,b] [--password p]');
+          throw new Error(
+            'usage: tenon user create <username> [--roles a,b] [--password p] | tenon user reset-password <username> [--password p]',
+          );
         const tenant = await ensureTenant(system, tenantName);
         const created = await createUser(system.db, {
           username: arg,

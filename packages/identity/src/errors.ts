@@ -54,6 +54,11 @@ export const IdentityErrors = defineErrors({
   USER_EXISTS: { status: 409, 'zh-CN': '用户名已存在：{username}', en: 'Username already taken: {username}' },
   USER_INVALID: { status: 422, 'zh-CN': '用户名无效', en: 'Invalid username' },
   USER_NOT_FOUND: { status: 404, 'zh-CN': '用户不存在：{username}', en: 'No such user: {username}' },
+  USER_OF_OTHER_TENANTS: {
+    status: 409,
+    'zh-CN': '用户 {username} 也属于其他租户，只能由系统运维人员重置密码',
+    en: 'User {username} also belongs to other tenants; only the system operator can reset the password',
+  },
   ROLE_NOT_FOUND: { status: 404, 'zh-CN': '角色不存在：{role}', en: 'No such role: {role}' },
   ROLE_INVALID: { status: 422, 'zh-CN': '角色定义无效', en: 'Invalid role definition' },
   RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },

@@ -6,6 +6,7 @@ export * from './passwords.ts';
 export * from './policy.ts';
 export { loadRoles } from './repositories/role.repository.ts';
 export { revokeFamily, signingKey } from './repositories/session.repository.ts';
+export { findUserByName } from './repositories/user.repository.ts';
 export * from './services/api-token.service.ts';
 export * from './services/authenticate.service.ts';
 export * from './services/change-password.service.ts';

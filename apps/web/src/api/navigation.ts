@@ -18,6 +18,8 @@ export type Navigation = {
   canDesign: boolean;
   /** May read processes: the task inbox and the resource schedule. */
   canWork: boolean;
+  /** May manage users (`$security` read): the administration menu. */
+  canAdminister: boolean;
   /** Installed modules in menu order; an entity whose `source` is `module:<name>` belongs to one. */
   modules?: { name: string; label: Label | null }[];
   entities: NavEntity[];

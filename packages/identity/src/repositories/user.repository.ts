@@ -84,6 +84,13 @@ export async function setPassword(db: Executor, id: string, passwordHash: string
     password_changed_at = now(), updated_at = now(), version = version + 1 WHERE id = ${id}`);
 }
 
+/** A password to be changed at the next sign-in; the account is unlocked. */
+export async function setTemporaryPassword(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db.run(sql`UPDATE ${T('user')} SET password_hash = ${passwordHash}, must_change_password = true,
+    failed_logins = 0, locked_until = NULL, password_changed_at = now(), updated_at = now(), version = version + 1
+    WHERE id = ${id}`);
+}
+
 export async function setMfa(
   db: Executor,
   id: string,

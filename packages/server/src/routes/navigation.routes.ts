@@ -44,6 +44,8 @@ export function navigationRoutes(
       canDesign: auth.policy.decide('$meta', 'update').allowed,
       // The task inbox and the resource schedule read processes.
       canWork: auth.policy.decide('$process', 'read').allowed,
+      // Users and their roles (the console's administration pages).
+      canAdminister: auth.policy.decide('$security', 'read').allowed,
       // An entity's `source` is `module:<name>` when a module owns it: the menu groups it under that label.
       modules: modules.map((m) => ({ name: m.name, label: m.label ?? null })),
       entities,

@@ -7,10 +7,11 @@ import {
   createUser,
   IdentityErrors,
   notifyAccessChange,
+  resetPassword,
   saveRoleDefinition,
 } from '@tenon/identity';
 import type { FastifyInstance } from 'fastify';
-import { metamodelOf, requirePlatform, type ServerDeps } from '../context.ts';
+import { metamodelOf, metaOf, requirePlatform, type ServerDeps } from '../context.ts';
 import { send } from '../envelope.ts';
 
 type MemberRow = {
@@ -134,6 +135,40 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
       });
       deps.auth.invalidateUser(id);
       return send(reply, { id, updated: true });
+    },
+  );
+
+  /**
+   * A new password for a member who forgot theirs or is locked out: a one-time password (shown once,
+   * changed at the next sign-in), the account unlocked, every session of the user ended.
+   */
+  app.post<{ Params: { id: string }; Body: { password?: string } }>(
+    '/api/v1/security/users/:id/password',
+    {
+      schema: {
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { password: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const auth = requirePlatform(request, '$security', 'update');
+      const { id } = request.params;
+      if (!isUuid(id)) throw new AppError(CoreErrors.NOT_FOUND, { what: `user ${id}` });
+      const reset = await resetPassword(
+        deps.identity,
+        {
+          userId: id,
+          tenant: auth.tenant,
+          actor: auth.principal.username,
+          ...(request.body?.password ? { password: request.body.password } : {}),
+        },
+        metaOf(request),
+      );
+      deps.auth.invalidateUser(id);
+      return send(reply, { id, username: reset.username, oneTimePassword: reset.password });
     },
   );
 
