@@ -9,7 +9,15 @@ import { after, before, test } from 'node:test';
 import { createUser } from '@tenon/identity';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
-import { ARTIFACTS, zhEn as label, openBrowser, PATIENT, signIn, startConsoleServer } from './browser.ts';
+import {
+  ARTIFACTS,
+  clickThrough,
+  zhEn as label,
+  openBrowser,
+  PATIENT,
+  signIn,
+  startConsoleServer,
+} from './browser.ts';
 
 let server: TestServer;
 let base: string;
@@ -171,4 +179,73 @@ test('signing out ends the session on the server, not only in the browser', asyn
   const refreshed = await server.callAs(null, 'POST', '/api/v1/auth/refresh', { refreshToken: held.refresh });
   assert.equal(refreshed.status, 401);
   await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
+});
+
+test('an administrator adds a user, disables and enables them, and resets their password', async () => {
+  const role = await server.call('PUT', '/api/v1/security/roles/receptionist', {
+    label: label('前台', 'Receptionist'),
+    permissions: [{ entity: 'patient', actions: ['read', 'create'] }],
+  });
+  assert.ok(role.status === 200 || role.status === 201, JSON.stringify(role.body));
+  const username = `reception@${server.tenant.name}`;
+  const login = (password: string) =>
+    server.callAs(null, 'POST', '/api/v1/auth/login', { username, password });
+  const oneTimePassword = async () => {
+    const shown = page.locator('.tenon-one-time-password');
+    await shown.waitFor();
+    const password = ((await shown.locator('code').textContent()) ?? '').trim();
+    await page
+      .locator('.ant-modal:visible')
+      .getByRole('button', { name: /^(确\s*定|OK)$/ })
+      .click();
+    await shown.waitFor({ state: 'detached' });
+    return password;
+  };
+  const row = () => page.locator('tr', { hasText: username });
+
+  await page.goto(`${base}/`);
+  await page.getByRole('menuitem', { name: '系统' }).click();
+  await clickThrough(page, page.getByRole('menuitem', { name: '用户' }), /\/admin\/users$/);
+  await page.getByRole('button', { name: '新建用户' }).click();
+  const dialog = page.locator('.ant-modal:visible');
+  await dialog.getByLabel('用户名').fill(username);
+  await dialog.getByLabel('显示名称').fill('前台小李');
+  await dialog.getByLabel('角色').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="前台"]').click();
+  await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: /^创\s*建$/ }).click();
+  const first = await oneTimePassword();
+  await row().getByText('前台', { exact: true }).waitFor();
+  await shot('shell-05-users');
+  const signedIn = await login(first);
+  assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+  assert.equal(signedIn.body.data.mustChangePassword, true);
+
+  // Disabled: the account can no longer sign in; enabled again, it can.
+  const setEnabled = async (enabled: boolean) => {
+    await row()
+      .getByRole('button', { name: /^编\s*辑$/ })
+      .click();
+    const edit = page.locator('.ant-modal:visible');
+    const toggle = edit.getByRole('switch', { name: '启用账号' });
+    if ((await toggle.getAttribute('aria-checked')) !== String(enabled)) await toggle.click();
+    await edit.getByRole('button', { name: /^保\s*存$/ }).click();
+    await row()
+      .getByText(enabled ? '启用' : '已停用', { exact: true })
+      .waitFor();
+  };
+  await setEnabled(false);
+  assert.equal((await login(first)).body.error?.code, 'AUTH_DISABLED');
+  await setEnabled(true);
+  assert.equal((await login(first)).status, 200);
+
+  // A forgotten password: a new one-time password, the old one gone.
+  await row().getByRole('button', { name: '重置密码' }).click();
+  await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '重置密码' }).click();
+  const second = await oneTimePassword();
+  assert.notEqual(second, first);
+  assert.equal((await login(first)).status, 401);
+  const again = await login(second);
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.equal(again.body.data.mustChangePassword, true);
 });

@@ -20,6 +20,7 @@ const Designer = lazy(() => import('./pages/Designer.tsx'));
 const DesignObjects = lazy(() => import('./pages/DesignObjects.tsx'));
 const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const Schedule = lazy(() => import('./pages/Schedule.tsx'));
+const Users = lazy(() => import('./pages/Users.tsx'));
 const OpsPick = lazy(() => import('./ops/PickPage.tsx'));
 const OpsCount = lazy(() => import('./ops/CountPage.tsx'));
 const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
@@ -77,6 +78,7 @@ export function App() {
                       <Route path="/designer/objects/:kind/:name" element={<DesignObjects />} />
                       <Route path="/tasks" element={<Tasks />} />
                       <Route path="/schedule" element={<Schedule />} />
+                      <Route path="/admin/users" element={<Users />} />
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
                       <Route path="/ops/kanban" element={<OpsKanban />} />

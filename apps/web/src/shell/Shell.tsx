@@ -78,6 +78,15 @@ export function menuItems(
           },
         ]
       : []),
+    ...(nav.canAdminister
+      ? [
+          {
+            key: 'admin',
+            label: t('shell.admin'),
+            children: [{ key: '/admin/users', label: t('shell.users') }],
+          },
+        ]
+      : []),
   ];
 }
 

@@ -21,6 +21,7 @@ const nav: Navigation = {
   passwordChangeRequired: false,
   canDesign: true,
   canWork: true,
+  canAdminister: true,
   modules: [
     { name: 'inventory', label: { 'zh-CN': '库存', en: 'Inventory' } },
     { name: 'wms', label: { 'zh-CN': '仓储', en: 'Warehouse' } },

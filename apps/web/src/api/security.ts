@@ -1,0 +1,58 @@
+/** Users of this tenant and the roles they can be given (`/api/v1/security/`). */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Page } from './client.ts';
+import type { Label } from './types.ts';
+
+export type Member = {
+  id: string;
+  username: string;
+  display_name: string | null;
+  /** The account or its membership in this tenant is disabled. */
+  disabled: boolean;
+  roles: string[];
+  attributes: Record<string, unknown>;
+};
+export type Role = { name: string; label: Label; description?: string };
+/** A password shown once: a new user's, or one given by a reset. */
+export type OneTimePassword = { id: string; username: string; oneTimePassword: string | null };
+
+export const securityKeys = {
+  users: ['security', 'users'] as const,
+  roles: ['security', 'roles'] as const,
+};
+
+export const useMembers = () =>
+  useQuery({
+    queryKey: securityKeys.users,
+    queryFn: async () => (await api<Page<Member>>('/api/v1/security/users')).items,
+  });
+
+export const useRoles = () =>
+  useQuery({
+    queryKey: securityKeys.roles,
+    queryFn: async () => (await api<Page<Role>>('/api/v1/security/roles')).items,
+  });
+
+/** A mutation that refreshes the user list once it succeeded. */
+function useUsersMutation<I, O>(call: (input: I) => Promise<O>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.users }),
+  });
+}
+
+export const useCreateMember = () =>
+  useUsersMutation((input: { username: string; displayName?: string; roles: string[] }) =>
+    api<OneTimePassword>('/api/v1/security/users', { method: 'POST', body: input }),
+  );
+
+export const useUpdateMember = () =>
+  useUsersMutation(({ id, ...body }: { id: string; roles?: string[]; disabled?: boolean }) =>
+    api<{ id: string }>(`/api/v1/security/users/${id}`, { method: 'PATCH', body }),
+  );
+
+export const useResetPassword = () =>
+  useUsersMutation((id: string) =>
+    api<OneTimePassword>(`/api/v1/security/users/${id}/password`, { method: 'POST', body: {} }),
+  );
