@@ -249,3 +249,54 @@ test('an administrator adds a user, disables and enables them, and resets their 
   assert.equal(again.status, 200, JSON.stringify(again.body));
   assert.equal(again.body.data.mustChangePassword, true);
 });
+
+test('an administrator defines a role in the permission matrix; conditions it cannot show are kept', async () => {
+  const saved = async () =>
+    (await server.call('GET', '/api/v1/security/roles')).body.data.items.find(
+      (r: { name: string }) => r.name === 'nurse_aide',
+    );
+  const drawer = page.locator('.ant-drawer:visible');
+  const save = async () => {
+    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.waitFor({ state: 'detached' });
+  };
+  await page.goto(`${base}/`);
+  await page.getByRole('menuitem', { name: '系统' }).click();
+  await clickThrough(page, page.getByRole('menuitem', { name: '角色' }), /\/admin\/roles$/);
+  await page.getByRole('button', { name: '新建角色' }).click();
+  await drawer.getByLabel('中文名称').fill('护理助理');
+  await drawer.getByLabel('英文名称').fill('Nurse aide');
+  await drawer.getByLabel('标识').fill('nurse_aide');
+  await drawer.getByRole('checkbox', { name: '患者 查看' }).check();
+  await drawer.getByRole('checkbox', { name: '患者 新建' }).check();
+  await shot('shell-06-role');
+  await save();
+  await page.locator('tr', { hasText: 'nurse_aide' }).getByText('护理助理').waitFor();
+  assert.deepEqual((await saved()).permissions, [{ entity: 'patient', actions: ['read', 'create'] }]);
+
+  // A row condition added through the API is kept when the matrix is edited again.
+  const condition = {
+    entity: 'doctor',
+    actions: ['read'],
+    where: { field: 'name', op: 'eq', value: '$user.username' },
+  };
+  const put = await server.call('PUT', '/api/v1/security/roles/nurse_aide', {
+    label: label('护理助理', 'Nurse aide'),
+    permissions: [...(await saved()).permissions, condition],
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await page.reload();
+  await page
+    .locator('tr', { hasText: 'nurse_aide' })
+    .getByRole('button', { name: /^编\s*辑$/ })
+    .click();
+  await drawer.getByText('"$user.username"', { exact: false }).waitFor();
+  await drawer.getByRole('checkbox', { name: '患者 修改' }).check();
+  await drawer.getByRole('checkbox', { name: '审计日志 查看' }).check();
+  await save();
+  assert.deepEqual((await saved()).permissions, [
+    { entity: 'patient', actions: ['read', 'create', 'update'] },
+    { entity: '$audit', actions: ['read'] },
+    condition,
+  ]);
+});

@@ -21,6 +21,7 @@ const DesignObjects = lazy(() => import('./pages/DesignObjects.tsx'));
 const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const Schedule = lazy(() => import('./pages/Schedule.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
+const Roles = lazy(() => import('./pages/Roles.tsx'));
 const OpsPick = lazy(() => import('./ops/PickPage.tsx'));
 const OpsCount = lazy(() => import('./ops/CountPage.tsx'));
 const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
@@ -79,6 +80,7 @@ export function App() {
                       <Route path="/tasks" element={<Tasks />} />
                       <Route path="/schedule" element={<Schedule />} />
                       <Route path="/admin/users" element={<Users />} />
+                      <Route path="/admin/roles" element={<Roles />} />
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
                       <Route path="/ops/kanban" element={<OpsKanban />} />

@@ -1,5 +1,6 @@
 /** Users of this tenant and the roles they can be given (`/api/v1/security/`). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Permission } from '../admin/role-matrix.ts';
 import { api, type Page } from './client.ts';
 import type { Label } from './types.ts';
 
@@ -12,7 +13,8 @@ export type Member = {
   roles: string[];
   attributes: Record<string, unknown>;
 };
-export type Role = { name: string; label: Label; description?: string };
+export type Role = { name: string; label: Label; description?: string; permissions: Permission[] };
+export type RoleDefinition = Role;
 /** A password shown once: a new user's, or one given by a reset. */
 export type OneTimePassword = { id: string; username: string; oneTimePassword: string | null };
 
@@ -56,3 +58,16 @@ export const useResetPassword = () =>
   useUsersMutation((id: string) =>
     api<OneTimePassword>(`/api/v1/security/users/${id}/password`, { method: 'POST', body: {} }),
   );
+
+/** Creates or replaces a role (`PUT /api/v1/security/roles/{name}`); the role lists refresh. */
+export function useSaveRole() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, ...role }: RoleDefinition) =>
+      api<{ role: RoleDefinition }>(`/api/v1/security/roles/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        body: role,
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
+  });
+}

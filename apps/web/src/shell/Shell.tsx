@@ -83,7 +83,10 @@ export function menuItems(
           {
             key: 'admin',
             label: t('shell.admin'),
-            children: [{ key: '/admin/users', label: t('shell.users') }],
+            children: [
+              { key: '/admin/users', label: t('shell.users') },
+              { key: '/admin/roles', label: t('shell.roles') },
+            ],
           },
         ]
       : []),

@@ -16,7 +16,7 @@ const NOT_BUILT =
   '<p><a href="/api/docs">API 文档 / API reference</a></p>';
 
 /** Top-level routes of the console (apps/web/src/App.tsx); new screens add theirs here. */
-export const CONSOLE_PATHS = ['data', 'designer', 'tasks', 'schedule', 'settings', 'ops'];
+export const CONSOLE_PATHS = ['data', 'designer', 'tasks', 'schedule', 'settings', 'ops', 'admin'];
 
 export async function consoleRoutes(app: FastifyInstance, options: { dist?: string } = {}): Promise<void> {
   const dist = options.dist ?? CONSOLE_DIST;
