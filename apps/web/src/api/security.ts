@@ -16,7 +16,7 @@ export type Member = {
 export type Role = { name: string; label: Label; description?: string; permissions: Permission[] };
 export type RoleDefinition = Role;
 /** A password shown once: a new user's, or one given by a reset. */
-export type OneTimePassword = { id: string; username: string; oneTimePassword: string | null };
+export type OneTimePassword = { id: string; username: string; oneTimePassword: string };
 
 export const securityKeys = {
   users: ['security', 'users'] as const,

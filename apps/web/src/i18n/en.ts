@@ -58,8 +58,6 @@ export const en: Shape<typeof zhCN> = {
     oneTimeTitle: 'One-time password of {{username}}',
     oneTimeHint:
       'Shown this once only. Hand it to the user safely; they must change it at their first sign-in.',
-    existingUser:
-      'This user already exists in another tenant and now belongs to this one too; they sign in with their own password.',
     roleList: 'Roles',
     newRole: 'New role',
     editRole: 'Edit role: {{role}}',

@@ -53,7 +53,6 @@ export const zhCN = {
     resetConfirm: '为 {{username}} 生成一次性密码？其所有登录会话将立即结束。',
     oneTimeTitle: '{{username}} 的一次性密码',
     oneTimeHint: '此密码只显示这一次。请安全地交给用户，用户首次登录时须修改。',
-    existingUser: '该用户已存在于其他租户，已加入本租户；请使用其原有密码登录。',
     roleList: '角色',
     newRole: '新建角色',
     editRole: '编辑角色：{{role}}',

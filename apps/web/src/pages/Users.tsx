@@ -130,16 +130,10 @@ export default function Users() {
         // The password leaves the page with the dialog.
         destroyOnHidden
       >
-        {shown?.oneTimePassword ? (
-          <>
-            <Typography.Paragraph>{t('admin.oneTimeHint')}</Typography.Paragraph>
-            <Typography.Paragraph copyable code className="tenon-one-time-password">
-              {shown.oneTimePassword}
-            </Typography.Paragraph>
-          </>
-        ) : (
-          <Typography.Paragraph>{t('admin.existingUser')}</Typography.Paragraph>
-        )}
+        <Typography.Paragraph>{t('admin.oneTimeHint')}</Typography.Paragraph>
+        <Typography.Paragraph copyable code className="tenon-one-time-password">
+          {shown?.oneTimePassword}
+        </Typography.Paragraph>
       </Modal>
     </Card>
   );
