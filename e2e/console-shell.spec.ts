@@ -250,10 +250,10 @@ test('an administrator adds a user, disables and enables them, and resets their 
   assert.equal(again.body.data.mustChangePassword, true);
 });
 
-test('an administrator defines a role in the permission matrix; conditions it cannot show are kept', async () => {
+test('an administrator defines a role in the permission matrix, named from its Chinese name; conditions it cannot show are kept', async () => {
   const saved = async () =>
     (await server.call('GET', '/api/v1/security/roles')).body.data.items.find(
-      (r: { name: string }) => r.name === 'nurse_aide',
+      (r: { name: string }) => r.name === 'hu_li_zhu_li',
     );
   const drawer = page.locator('.ant-drawer:visible');
   const save = async () => {
@@ -266,12 +266,12 @@ test('an administrator defines a role in the permission matrix; conditions it ca
   await page.getByRole('button', { name: '新建角色' }).click();
   await drawer.getByLabel('中文名称').fill('护理助理');
   await drawer.getByLabel('英文名称').fill('Nurse aide');
-  await drawer.getByLabel('标识').fill('nurse_aide');
+  // 标识 left empty: made from the Chinese name.
   await drawer.getByRole('checkbox', { name: '患者 查看' }).check();
   await drawer.getByRole('checkbox', { name: '患者 新建' }).check();
   await shot('shell-06-role');
   await save();
-  await page.locator('tr', { hasText: 'nurse_aide' }).getByText('护理助理').waitFor();
+  await page.locator('tr', { hasText: 'hu_li_zhu_li' }).getByText('护理助理').waitFor();
   assert.deepEqual((await saved()).permissions, [{ entity: 'patient', actions: ['read', 'create'] }]);
 
   // A row condition added through the API is kept when the matrix is edited again.
@@ -280,14 +280,14 @@ test('an administrator defines a role in the permission matrix; conditions it ca
     actions: ['read'],
     where: { field: 'name', op: 'eq', value: '$user.username' },
   };
-  const put = await server.call('PUT', '/api/v1/security/roles/nurse_aide', {
+  const put = await server.call('PUT', '/api/v1/security/roles/hu_li_zhu_li', {
     label: label('护理助理', 'Nurse aide'),
     permissions: [...(await saved()).permissions, condition],
   });
   assert.equal(put.status, 200, JSON.stringify(put.body));
   await page.reload();
   await page
-    .locator('tr', { hasText: 'nurse_aide' })
+    .locator('tr', { hasText: 'hu_li_zhu_li' })
     .getByRole('button', { name: /^编\s*辑$/ })
     .click();
   await drawer.getByText('"$user.username"', { exact: false }).waitFor();

@@ -61,5 +61,6 @@ export const IdentityErrors = defineErrors({
   },
   ROLE_NOT_FOUND: { status: 404, 'zh-CN': '角色不存在：{role}', en: 'No such role: {role}' },
   ROLE_INVALID: { status: 422, 'zh-CN': '角色定义无效', en: 'Invalid role definition' },
+  ROLE_EXISTS: { status: 409, 'zh-CN': '角色已存在：{role}', en: 'A role named {role} exists already' },
   RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
 });

@@ -71,3 +71,13 @@ export function useSaveRole() {
     onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
   });
 }
+
+/** Creates a role (`POST /api/v1/security/roles`); without `name`, the server derives it from the Chinese name. */
+export function useCreateRole() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (role: Omit<RoleDefinition, 'name'> & { name?: string }) =>
+      api<{ role: RoleDefinition }>('/api/v1/security/roles', { method: 'POST', body: role }),
+    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
+  });
+}

@@ -64,6 +64,7 @@ export const en: Shape<typeof zhCN> = {
     roleLabel: 'Name',
     roleName: 'Identifier',
     roleNameHint: 'Lowercase letters, digits and underscores, starting with a letter; fixed once saved',
+    roleNameAuto: 'Left empty: made from the Chinese name',
     labelZh: 'Chinese name',
     labelEn: 'English name',
     description: 'Description',

@@ -59,6 +59,7 @@ export const zhCN = {
     roleLabel: '名称',
     roleName: '标识',
     roleNameHint: '小写字母开头，只含小写字母、数字和下划线，保存后不可修改',
+    roleNameAuto: '留空则按中文名称生成',
     labelZh: '中文名称',
     labelEn: '英文名称',
     description: '说明',

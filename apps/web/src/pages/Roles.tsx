@@ -19,7 +19,7 @@ import {
   toMatrix,
 } from '../admin/role-matrix.ts';
 import { ApiError } from '../api/client.ts';
-import { type Role, useRoles, useSaveRole } from '../api/security.ts';
+import { type Role, useCreateRole, useRoles, useSaveRole } from '../api/security.ts';
 import { labelOf } from '../api/types.ts';
 import { useNav } from '../shell/navigation-context.ts';
 
@@ -67,13 +67,14 @@ export default function Roles() {
   );
 }
 
-type Header = { name: string; zh: string; en: string; description?: string };
+type Header = { name?: string; zh: string; en: string; description?: string };
 
 function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const nav = useNav();
   const save = useSaveRole();
+  const create = useCreateRole();
   const [form] = Form.useForm<Header>();
   const [matrix, setMatrix] = useState<RoleMatrix>(() => toMatrix(role?.permissions ?? []));
   const [error, setError] = useState<string | null>(null);
@@ -91,12 +92,18 @@ function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void 
     const header = await form.validateFields();
     setError(null);
     try {
-      await save.mutateAsync({
-        name: header.name,
+      const definition = {
         label: { 'zh-CN': header.zh.trim(), en: header.en?.trim() || header.zh.trim() },
         ...(header.description?.trim() ? { description: header.description.trim() } : {}),
         permissions: fromMatrix(matrix),
-      });
+      };
+      // A new role without an identifier gets one from its Chinese name (pinyin).
+      if (role) await save.mutateAsync({ name: role.name, ...definition });
+      else
+        await create.mutateAsync({
+          ...definition,
+          ...(header.name?.trim() ? { name: header.name.trim() } : {}),
+        });
       message.success(t('admin.saved'));
       onClose();
     } catch (err) {
@@ -120,7 +127,7 @@ function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void 
       extra={
         <Space>
           <Button onClick={onClose}>{t('admin.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={submit}>
+          <Button type="primary" loading={save.isPending || create.isPending} onClick={submit}>
             {t('admin.save')}
           </Button>
         </Space>
@@ -152,12 +159,11 @@ function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void 
             label={t('admin.roleName')}
             tooltip={t('admin.roleNameHint')}
             rules={[
-              { required: true },
               { pattern: IDENTIFIER, message: t('admin.roleNameHint') },
               { validator: async (_, v) => (v === ADMIN ? Promise.reject(t('admin.builtIn')) : undefined) },
             ]}
           >
-            <Input disabled={role !== null} />
+            <Input disabled={role !== null} placeholder={role ? undefined : t('admin.roleNameAuto')} />
           </Form.Item>
         </Space>
         <Form.Item name="description" label={t('admin.description')} rules={[{ max: 200 }]}>

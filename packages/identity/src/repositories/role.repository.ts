@@ -15,6 +15,19 @@ export async function loadRoles(
   };
 }
 
+/** A new role; null when the name is taken. */
+export async function insertRole(
+  db: Executor,
+  schema: string,
+  role: RoleDef,
+  user: string | null,
+): Promise<number | null> {
+  const { rows } = await db.run<{ version: number }>(sql`
+    INSERT INTO ${sql.id(schema, '_role')} (name, definition, updated_by) VALUES (${role.name}, ${JSON.stringify(role)}::jsonb, ${user})
+    ON CONFLICT (name) DO NOTHING RETURNING version`);
+  return rows[0]?.version ?? null;
+}
+
 export async function saveRole(
   db: Executor,
   schema: string,

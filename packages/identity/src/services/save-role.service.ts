@@ -1,10 +1,16 @@
 /** Roles: validated against the metamodel (entities, actions, fields and row filters must exist). */
 import { AppError, type FieldError } from '@tenon/core';
 import type { Database, Tenant } from '@tenon/db';
-import { announceDefinitionChange, isIdentifier, type TenantMetamodel } from '@tenon/design';
+import {
+  announceDefinitionChange,
+  identifierFromLabel,
+  isIdentifier,
+  type TenantMetamodel,
+  uniqueIdentifier,
+} from '@tenon/design';
 import { IdentityErrors } from '../errors.ts';
 import { ADMIN_ROLE, type RoleDef } from '../policy.ts';
-import { saveRole } from '../repositories/role.repository.ts';
+import { insertRole, loadRoles, saveRole } from '../repositories/role.repository.ts';
 import { rowConditionProblem } from '../row-condition-check.ts';
 
 const CRUD = ['read', 'create', 'update', 'delete', 'export', 'import'];
@@ -95,6 +101,44 @@ export async function saveRoleDefinition(
   const version = await db.transaction(async (tx) => {
     await announceDefinitionChange(tx, tenant.name, 'role');
     return saveRole(tx, tenant.schemaName, role, user);
+  });
+  return { role, version };
+}
+
+/**
+ * A new role. Its identifier is the one given, or derived from its Chinese name (else its English
+ * one) as pinyin, as entities' are, and made unique among the tenant's roles (`hu_li`, `hu_li_2`).
+ * A given identifier already in use is refused (409), never overwritten.
+ */
+export async function createRoleDefinition(
+  db: Database,
+  tenant: Tenant,
+  metamodel: TenantMetamodel,
+  input: unknown,
+  user: string | null,
+): Promise<{ role: RoleDef; version: number }> {
+  const given = (typeof input === 'object' && input !== null ? input : {}) as {
+    name?: unknown;
+    label?: { 'zh-CN'?: unknown; en?: unknown };
+  };
+  let name = given.name;
+  if (name === undefined) {
+    const label = given.label?.['zh-CN'] || given.label?.en;
+    const taken = new Set([
+      ADMIN_ROLE.name,
+      ...(await loadRoles(db, tenant.schemaName)).roles.map((r) => r.name),
+    ]);
+    name = uniqueIdentifier(
+      identifierFromLabel(typeof label === 'string' ? label : '', { fallbackPrefix: 'role' }),
+      taken,
+    );
+  }
+  const role = validateRole({ ...given, name }, metamodel);
+  const version = await db.transaction(async (tx) => {
+    const inserted = await insertRole(tx, tenant.schemaName, role, user);
+    if (inserted === null) throw new AppError(IdentityErrors.ROLE_EXISTS, { role: role.name });
+    await announceDefinitionChange(tx, tenant.name, 'role');
+    return inserted;
   });
   return { role, version };
 }

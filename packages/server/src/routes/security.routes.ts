@@ -4,6 +4,7 @@ import { PLATFORM_SCHEMA, sql } from '@tenon/db';
 import { getRecord } from '@tenon/design';
 import {
   compilePolicy,
+  createRoleDefinition,
   createUser,
   IdentityErrors,
   notifyAccessChange,
@@ -28,6 +29,21 @@ export function securityRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const auth = requirePlatform(request, '$security', 'read');
     const items = await deps.auth.rolesOf(auth.tenant);
     return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
+  });
+
+  /** A new role; without `name`, its identifier comes from its Chinese name's pinyin. */
+  app.post('/api/v1/security/roles', async (request, reply) => {
+    const auth = requirePlatform(request, '$security', 'create');
+    const metamodel = await metamodelOf(deps, request);
+    const created = await createRoleDefinition(
+      deps.db,
+      auth.tenant,
+      metamodel,
+      request.body,
+      auth.principal.username,
+    );
+    deps.auth.invalidateRoles(auth.tenant.schemaName);
+    return send(reply, created, 201);
   });
 
   app.put<{ Params: { name: string } }>('/api/v1/security/roles/:name', async (request, reply) => {
