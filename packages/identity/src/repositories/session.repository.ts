@@ -108,6 +108,28 @@ export type ApiTokenRow = {
   revoked_at: string | null;
 };
 
+/** A user's API tokens in one tenant, newest first: what they are, never their hashes. */
+export type ApiTokenListing = {
+  id: string;
+  name: string;
+  scopes: string[];
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export async function listApiTokens(
+  db: Executor,
+  userId: string,
+  tenantId: string,
+): Promise<ApiTokenListing[]> {
+  const { rows } = await db.run<ApiTokenListing>(sql`
+    SELECT id, name, scopes, created_at, expires_at, last_used_at, revoked_at FROM ${T('api_token')}
+    WHERE user_id = ${userId} AND tenant_id = ${tenantId} ORDER BY created_at DESC, id DESC`);
+  return rows;
+}
+
 export async function insertApiToken(
   db: Executor,
   input: {

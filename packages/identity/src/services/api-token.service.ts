@@ -2,7 +2,12 @@
 import { AppError, CoreErrors, isUuid } from '@tenon/core';
 import type { IdentityDeps } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
-import { insertApiToken, revokeApiToken } from '../repositories/session.repository.ts';
+import {
+  type ApiTokenListing,
+  insertApiToken,
+  listApiTokens,
+  revokeApiToken,
+} from '../repositories/session.repository.ts';
 import { randomToken, tokenHash } from '../tokens.ts';
 
 const SCOPE = /^(\*|[a-z][a-z0-9_]*):(\*|\$?[a-z][a-z0-9_]*)$/;
@@ -35,4 +40,13 @@ export async function createApiToken(
 export async function deleteApiToken(deps: IdentityDeps, userId: string, id: string): Promise<void> {
   const revoked = isUuid(id) ? await revokeApiToken(deps.db, id, userId) : 0;
   if (revoked === 0) throw new AppError(CoreErrors.NOT_FOUND, { what: `API token ${id}` });
+}
+
+/** The caller's API tokens in this tenant, revoked and expired ones included (marked by their dates). */
+export function apiTokensOf(
+  deps: IdentityDeps,
+  userId: string,
+  tenantId: string,
+): Promise<ApiTokenListing[]> {
+  return listApiTokens(deps.db, userId, tenantId);
 }

@@ -14,6 +14,18 @@ async function userOf(deps: IdentityDeps, caller: Caller) {
   return user;
 }
 
+/** Whether the caller signs in with a one-time code, and how many recovery codes are left. */
+export async function mfaStatus(
+  deps: IdentityDeps,
+  caller: Caller,
+): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+  const user = await userOf(deps, caller);
+  return {
+    enabled: user.mfa_enabled,
+    recoveryCodesLeft: user.mfa_enabled ? (user.recovery_codes ?? []).length : 0,
+  };
+}
+
 /** Step 1 (MFA off): a new secret (not active yet) and its otpauth:// URI for the authenticator app. */
 export async function startMfaEnrolment(
   deps: IdentityDeps,

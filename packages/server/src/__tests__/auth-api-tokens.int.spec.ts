@@ -122,6 +122,29 @@ describe('API tokens', () => {
     assert.equal(await code('tna_made-up-token', 'GET', '/api/v1/customer'), '401 AUTH_INVALID_TOKEN');
   });
 
+  it("lists the caller's own tokens, never their secrets; revoked ones marked", async () => {
+    const owner = await s.userWith({ username: 'lister', roles: ['admin'] });
+    const kept = await create({ name: 'kept', scopes: ['read:customer'], expiresInDays: 30 }, owner);
+    const gone = await create({ name: 'gone', scopes: ['*:*'] }, owner);
+    assert.equal(await code(owner, 'DELETE', `${TOKENS}/${gone.id}`), 200);
+    await create({ name: 'not-mine', scopes: ['read:*'] });
+    const res = await s.callAs(owner, 'GET', TOKENS);
+    assert.equal(res.status, 200);
+    const items = res.body.data.items as Record<string, unknown>[];
+    assert.deepEqual(
+      items.map((i) => [i.id, i.name, i.scopes, i.revoked_at !== null, i.expires_at !== null]),
+      [
+        [gone.id, 'gone', ['*:*'], true, false],
+        [kept.id, 'kept', ['read:customer'], false, true],
+      ],
+    );
+    const listed = JSON.stringify(res.body);
+    for (const secret of [kept.token, gone.token]) {
+      assert.equal(listed.includes(secret), false);
+      assert.equal(listed.includes(createHash('sha256').update(secret).digest('hex')), false);
+    }
+  });
+
   it("cannot make API tokens nor manage its owner's account", async () => {
     const { token } = await s
       .callAs(null, 'POST', '/api/v1/auth/login', {
@@ -134,7 +157,9 @@ describe('API tokens', () => {
     const before = (await s.db.query(`SELECT id FROM tenon.api_token`)).rows.length;
     const attempts: [string, 'GET' | 'POST' | 'DELETE', unknown?][] = [
       [TOKENS, 'POST', { name: 'child', scopes: ['read:*'] }],
+      [TOKENS, 'GET'],
       [`${TOKENS}/${sibling.id}`, 'DELETE'],
+      ['/api/v1/auth/mfa', 'GET'],
       ['/api/v1/auth/mfa/setup', 'POST'],
       ['/api/v1/auth/mfa/confirm', 'POST', { code: '123456' }],
       ['/api/v1/auth/mfa/disable', 'POST', { password: 'admin-password-1' }],

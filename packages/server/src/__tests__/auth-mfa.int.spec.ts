@@ -78,6 +78,10 @@ describe('MFA', () => {
     assert.equal(parsed.searchParams.get('issuer'), 'Tenon');
     assert.ok(decodeURIComponent(parsed.pathname).includes(username));
     assert.equal(await outcome(username, password), 'ok');
+    assert.deepEqual((await s.callAs(token, 'GET', '/api/v1/auth/mfa')).body.data, {
+      enabled: false,
+      recoveryCodesLeft: 0,
+    });
 
     const wrong = await s.callAs(token, 'POST', '/api/v1/auth/mfa/confirm', { code: wrongCode(secret) });
     assert.equal(wrong.status, 401);
@@ -94,6 +98,10 @@ describe('MFA', () => {
     for (const code of u.recoveryCodes) assert.match(code, /^[0-9a-f]{5}-[0-9a-f]{5}$/);
     assert.equal(await outcome(u.username, u.password), '401 AUTH_MFA_REQUIRED');
     assert.ok((await eventsOf(u.userId)).includes('mfa_enabled'));
+    assert.deepEqual((await s.callAs(u.token, 'GET', '/api/v1/auth/mfa')).body.data, {
+      enabled: true,
+      recoveryCodesLeft: 10,
+    });
     // Neither the secret nor the recovery codes are stored in the clear.
     const { rows } = await s.db.query(`SELECT recovery_codes FROM tenon."user" WHERE id = $1`, [u.userId]);
     const stored = JSON.stringify(rows);

@@ -1,6 +1,7 @@
 /** `/api/v1/auth/`: sign-in, token refresh, sign-out, password, MFA, sessions and API tokens. */
 import { AppError } from '@tenon/core';
 import {
+  apiTokensOf,
   changePassword,
   confirmMfaEnrolment,
   createApiToken,
@@ -9,6 +10,7 @@ import {
   IdentityErrors,
   login,
   logout,
+  mfaStatus,
   refreshSession,
   revokeSession,
   sessionsOf,
@@ -119,6 +121,10 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return send(reply, { revoked: true });
   });
 
+  app.get('/api/v1/auth/mfa', async (request, reply) =>
+    send(reply, await mfaStatus(identity, sessionCaller(request))),
+  );
+
   app.post('/api/v1/auth/mfa/setup', async (request, reply) =>
     send(reply, await startMfaEnrolment(identity, sessionCaller(request))),
   );
@@ -160,6 +166,12 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
       return send(reply, created, 201);
     },
   );
+
+  app.get('/api/v1/auth/tokens', async (request, reply) => {
+    const { userId, tenantId } = sessionCaller(request);
+    const items = await apiTokensOf(identity, userId, tenantId);
+    return send(reply, { items, total: items.length, page: 1, pageSize: items.length });
+  });
 
   app.delete<{ Params: { id: string } }>('/api/v1/auth/tokens/:id', async (request, reply) => {
     await deleteApiToken(identity, sessionCaller(request).userId, request.params.id);
