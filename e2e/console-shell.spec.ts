@@ -300,3 +300,62 @@ test('an administrator defines a role in the permission matrix, named from its C
     condition,
   ]);
 });
+
+test('my account: end another session, keep an API token, change the password', async () => {
+  const username = `acct@${server.tenant.name}`;
+  await createUser(server.db, {
+    username,
+    password: 'acct-password-1',
+    tenant: server.tenant,
+    roles: ['admin'],
+  });
+  const login = (password: string) =>
+    server.callAs(null, 'POST', '/api/v1/auth/login', { username, password });
+  const elsewhere = (await login('acct-password-1')).body.data.accessToken as string;
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await signIn(page, base, username, 'acct-password-1');
+  await page.getByRole('button', { name: username }).click();
+  await page.waitForURL(/\/settings\/account$/);
+
+  const card = (title: string) =>
+    page.locator('.ant-card').filter({ has: page.locator('.ant-card-head-title', { hasText: title }) });
+  // Sessions: this one flagged, the other one ended from here.
+  const sessions = card('登录会话');
+  await sessions.getByText('当前会话', { exact: true }).waitFor();
+  assert.equal((await server.callAs(elsewhere, 'GET', '/api/v1/auth/me')).status, 200);
+  await sessions.getByRole('button', { name: '结束会话' }).click();
+  await sessions.getByRole('button', { name: '结束会话' }).waitFor({ state: 'detached' });
+  assert.equal((await server.callAs(elsewhere, 'GET', '/api/v1/auth/me')).status, 401);
+
+  // An API token, shown once, works until revoked here.
+  const tokens = card('API 令牌');
+  await tokens.getByRole('button', { name: '新建令牌' }).click();
+  const dialog = page.locator('.ant-modal:visible');
+  await dialog.getByLabel('名称').fill('sync');
+  await dialog.getByRole('button', { name: /^创\s*建$/ }).click();
+  const shown = page.locator('.tenon-new-api-token code');
+  await shown.waitFor();
+  const token = ((await shown.textContent()) ?? '').trim();
+  assert.match(token, /^tna_/);
+  await page
+    .locator('.ant-modal:visible')
+    .getByRole('button', { name: /^(确\s*定|OK)$/ })
+    .click();
+  assert.equal((await server.callAs(token, 'GET', '/api/v1/patient')).status, 200);
+  await shot('shell-07-account');
+  await tokens.getByRole('button', { name: /^撤\s*销$/ }).click();
+  await tokens.getByText('已撤销').waitFor();
+  assert.equal((await server.callAs(token, 'GET', '/api/v1/patient')).status, 401);
+
+  // A new password ends this session too: the sign-in form, then the new password works.
+  const password = card('修改密码');
+  await password.getByLabel('当前密码').fill('acct-password-1');
+  await password.getByLabel('新密码', { exact: true }).fill('acct-New-password-2');
+  await password.getByLabel('确认新密码').fill('acct-New-password-2');
+  await password.getByRole('button', { name: '修改密码' }).click();
+  await page.getByLabel('用户名').waitFor();
+  assert.equal((await login('acct-password-1')).status, 401);
+  assert.equal((await login('acct-New-password-2')).status, 200);
+  await signIn(page, base, `admin@${server.tenant.name}`, 'admin-password-1');
+});

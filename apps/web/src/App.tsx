@@ -22,6 +22,7 @@ const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const Schedule = lazy(() => import('./pages/Schedule.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
 const Roles = lazy(() => import('./pages/Roles.tsx'));
+const Account = lazy(() => import('./pages/Account.tsx'));
 const OpsPick = lazy(() => import('./ops/PickPage.tsx'));
 const OpsCount = lazy(() => import('./ops/CountPage.tsx'));
 const OpsReceive = lazy(() => import('./ops/ReceivePage.tsx'));
@@ -81,6 +82,7 @@ export function App() {
                       <Route path="/schedule" element={<Schedule />} />
                       <Route path="/admin/users" element={<Users />} />
                       <Route path="/admin/roles" element={<Roles />} />
+                      <Route path="/settings/account" element={<Account />} />
                       <Route path="/ops/pick" element={<OpsPick />} />
                       <Route path="/ops/count" element={<OpsCount />} />
                       <Route path="/ops/kanban" element={<OpsKanban />} />

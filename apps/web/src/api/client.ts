@@ -139,3 +139,8 @@ export async function rawApi(path: string, options: RequestOptions = {}): Promis
     json.error?.details ?? [],
   );
 }
+
+/** Changes the signed-in user's password; the server then ends every session of theirs. */
+export function changePassword(currentPassword: string, newPassword: string): Promise<unknown> {
+  return api('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
+}

@@ -6,7 +6,7 @@
 import { Alert, Button, Card, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, tokens } from '../api/client.ts';
+import { ApiError, api, changePassword, tokens } from '../api/client.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 
 type Credentials = { username: string; password: string; tenant?: string; code?: string };
@@ -111,10 +111,7 @@ function ChangePassword({
     if (values.password !== values.confirm) return setError(t('login.mismatch'));
     setBusy(true);
     try {
-      await api('/api/v1/auth/password', {
-        method: 'POST',
-        body: { currentPassword: current, newPassword: values.password },
-      });
+      await changePassword(current, values.password);
       await onChanged(values.password);
     } catch (err) {
       setError(err instanceof Error ? err.message : t('login.failed'));

@@ -204,7 +204,7 @@ function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void 
           <Typography.Paragraph code>{JSON.stringify(matrix.kept, null, 1)}</Typography.Paragraph>
         </>
       )}
-      {error && <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} />}
     </Drawer>
   );
 }

@@ -200,7 +200,15 @@ export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut:
                 checkedChildren={t('shell.dark')}
                 unCheckedChildren={t('shell.light')}
               />
-              {!phone && <Typography.Text>{nav.data.user.username}</Typography.Text>}
+              {/* On a phone the account is a short link; the user's name needs the width. */}
+              <Button
+                type="link"
+                size="small"
+                onClick={() => navigate('/settings/account')}
+                title={t('account.title')}
+              >
+                {phone ? t('account.title') : nav.data.user.username}
+              </Button>
               <Button size="small" onClick={onSignOut}>
                 {t('shell.logout')}
               </Button>
