@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createUser } from '@tenon/identity';
+import { createUser, totpCodeAt } from '@tenon/identity';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../packages/server/src/testing.ts';
 import {
@@ -301,7 +301,7 @@ test('an administrator defines a role in the permission matrix, named from its C
   ]);
 });
 
-test('my account: end another session, keep an API token, change the password', async () => {
+test('my account: end another session, keep an API token, two-step sign-in, change the password', async () => {
   const username = `acct@${server.tenant.name}`;
   await createUser(server.db, {
     username,
@@ -347,6 +347,34 @@ test('my account: end another session, keep an API token, change the password', 
   await tokens.getByRole('button', { name: /^撤\s*销$/ }).click();
   await tokens.getByText('已撤销').waitFor();
   assert.equal((await server.callAs(token, 'GET', '/api/v1/patient')).status, 401);
+
+  // Two-step sign-in: on with the key and a code (ten recovery codes shown once), then off again.
+  const mfa = card('双重验证');
+  await mfa.getByRole('button', { name: '启用双重验证' }).click();
+  const key = ((await mfa.locator('.tenon-mfa-secret code').textContent()) ?? '').replace(/\s/g, '');
+  assert.match(key, /^[A-Z2-7]{32}$/);
+  await mfa.getByLabel('动态验证码').fill(totpCodeAt(key, new Date()));
+  await mfa.getByRole('button', { name: '确认启用' }).click();
+  const codes = ((await page.locator('.tenon-recovery-codes').textContent()) ?? '').split('\n');
+  assert.equal(codes.length, 10);
+  await page
+    .locator('.ant-modal:visible')
+    .getByRole('button', { name: /^(确\s*定|OK)$/ })
+    .click();
+  await mfa.getByText('剩余恢复码 10 个').waitFor();
+  assert.equal((await login('acct-password-1')).body.error?.code, 'AUTH_MFA_REQUIRED');
+  const withRecovery = await server.callAs(null, 'POST', '/api/v1/auth/login', {
+    username,
+    password: 'acct-password-1',
+    recoveryCode: codes[0],
+  });
+  assert.equal(withRecovery.status, 200, JSON.stringify(withRecovery.body));
+  await page.reload();
+  await mfa.getByText('剩余恢复码 9 个').waitFor();
+  await mfa.getByLabel('当前密码').fill('acct-password-1');
+  await mfa.getByRole('button', { name: '关闭双重验证' }).click();
+  await mfa.getByRole('button', { name: '启用双重验证' }).waitFor();
+  assert.equal((await login('acct-password-1')).status, 200);
 
   // A new password ends this session too: the sign-in form, then the new password works.
   const password = card('修改密码');

@@ -67,6 +67,20 @@ export const en: Shape<typeof zhCN> = {
     expired: 'Expired',
     revoke: 'Revoke',
     tokenShownOnce: 'New token (shown this once only: store it now)',
+    mfa: 'Two-step sign-in',
+    mfaHint:
+      'Besides the password, sign-in asks for the 6-digit code of an authenticator app (Microsoft Authenticator, Google Authenticator…).',
+    mfaEnable: 'Turn on two-step sign-in',
+    mfaKeyHint:
+      'Add an account in your authenticator app with the key below (or open the link on your phone), then enter the code it shows:',
+    mfaLink: 'Open in the authenticator app',
+    mfaConfirm: 'Turn on',
+    mfaOn: 'On',
+    mfaCodesLeft: '{{count}} recovery codes left',
+    mfaDisable: 'Turn off two-step sign-in',
+    recoveryCodes: 'Recovery codes',
+    recoveryHint:
+      'If the phone is lost, any one of these signs in instead of a code, once each. Shown this once only: keep them safe.',
   },
   admin: {
     users: 'Users',

@@ -61,6 +61,19 @@ export const zhCN = {
     expired: '已过期',
     revoke: '撤销',
     tokenShownOnce: '新令牌（只显示这一次，请立即保存）',
+    mfa: '双重验证',
+    mfaHint:
+      '登录时除密码外，还需输入身份验证器应用（如 Microsoft Authenticator、Google 身份验证器）生成的 6 位验证码。',
+    mfaEnable: '启用双重验证',
+    mfaKeyHint:
+      '在身份验证器应用中添加账号，输入下面的密钥（或在手机上打开链接），然后填写应用显示的验证码：',
+    mfaLink: '在身份验证器中打开',
+    mfaConfirm: '确认启用',
+    mfaOn: '已启用',
+    mfaCodesLeft: '剩余恢复码 {{count}} 个',
+    mfaDisable: '关闭双重验证',
+    recoveryCodes: '恢复码',
+    recoveryHint: '手机丢失时，可用其中任一恢复码代替验证码登录，每个只能用一次。只显示这一次，请妥善保存。',
   },
   admin: {
     users: '用户',

@@ -43,13 +43,18 @@ type ApiToken = {
   revoked_at: string | null;
 };
 
-const keys = { sessions: ['account', 'sessions'] as const, tokens: ['account', 'tokens'] as const };
+const keys = {
+  sessions: ['account', 'sessions'] as const,
+  tokens: ['account', 'tokens'] as const,
+  mfa: ['account', 'mfa'] as const,
+};
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export default function Account() {
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <PasswordCard />
+      <MfaCard />
       <SessionsCard />
       <TokensCard />
     </Space>
@@ -93,6 +98,111 @@ function PasswordCard() {
           {t('account.changePassword')}
         </Button>
       </Form>
+    </Card>
+  );
+}
+
+/**
+ * Two-step sign-in with an authenticator app (TOTP): switched on with the key (typed into the app,
+ * or its otpauth link) and a first code, which returns ten recovery codes shown once; switched off
+ * with the password.
+ */
+function MfaCard() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const status = useQuery({
+    queryKey: keys.mfa,
+    queryFn: () => api<{ enabled: boolean; recoveryCodesLeft: number }>('/api/v1/auth/mfa'),
+  });
+  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const attempt = async (call: () => Promise<void>) => {
+    setError(null);
+    try {
+      await call();
+      await client.invalidateQueries({ queryKey: keys.mfa });
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const start = () =>
+    attempt(async () => {
+      setEnrolment(await api<{ secret: string; uri: string }>('/api/v1/auth/mfa/setup', { method: 'POST' }));
+    });
+  const confirm = (values: { code: string }) =>
+    attempt(async () => {
+      const done = await api<{ recoveryCodes: string[] }>('/api/v1/auth/mfa/confirm', {
+        method: 'POST',
+        body: { code: values.code.trim() },
+      });
+      setEnrolment(null);
+      setRecoveryCodes(done.recoveryCodes);
+    });
+  const disable = (values: { password: string }) =>
+    attempt(async () => {
+      await api('/api/v1/auth/mfa/disable', { method: 'POST', body: { password: values.password } });
+    });
+  const on = status.data?.enabled === true;
+  return (
+    <Card title={t('account.mfa')} loading={status.isLoading}>
+      {on ? (
+        <>
+          <Typography.Paragraph>
+            <Tag color="green">{t('account.mfaOn')}</Tag>
+            {t('account.mfaCodesLeft', { count: status.data?.recoveryCodesLeft ?? 0 })}
+          </Typography.Paragraph>
+          <Form layout="inline" onFinish={disable} name="mfa-disable">
+            <Form.Item name="password" label={t('account.currentPassword')} rules={[{ required: true }]}>
+              <Input.Password autoComplete="current-password" />
+            </Form.Item>
+            <Button htmlType="submit" danger>
+              {t('account.mfaDisable')}
+            </Button>
+          </Form>
+        </>
+      ) : enrolment ? (
+        <>
+          <Typography.Paragraph>{t('account.mfaKeyHint')}</Typography.Paragraph>
+          <Typography.Paragraph copyable={{ text: enrolment.secret }} code className="tenon-mfa-secret">
+            {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
+          </Typography.Paragraph>
+          <Typography.Paragraph>
+            <a href={enrolment.uri}>{t('account.mfaLink')}</a>
+          </Typography.Paragraph>
+          <Form layout="inline" onFinish={confirm} name="mfa-confirm">
+            <Form.Item
+              name="code"
+              label={t('login.code')}
+              rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('login.codeHint') }]}
+            >
+              <Input inputMode="numeric" autoComplete="one-time-code" style={{ width: 120 }} />
+            </Form.Item>
+            <Button type="primary" htmlType="submit">
+              {t('account.mfaConfirm')}
+            </Button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <Typography.Paragraph type="secondary">{t('account.mfaHint')}</Typography.Paragraph>
+          <Button onClick={start}>{t('account.mfaEnable')}</Button>
+        </>
+      )}
+      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} />}
+      <Modal
+        open={recoveryCodes !== null}
+        title={t('account.recoveryCodes')}
+        onOk={() => setRecoveryCodes(null)}
+        onCancel={() => setRecoveryCodes(null)}
+        cancelButtonProps={{ style: { display: 'none' } }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('account.recoveryHint')}</Typography.Paragraph>
+        <Typography.Paragraph copyable={{ text: (recoveryCodes ?? []).join('\n') }}>
+          <pre className="tenon-recovery-codes">{(recoveryCodes ?? []).join('\n')}</pre>
+        </Typography.Paragraph>
+      </Modal>
     </Card>
   );
 }
