@@ -156,7 +156,9 @@ describe('revocations reach every instance at once', () => {
       const until = Date.now() + 5000;
       while (!heard.includes('session:marker') && Date.now() < until)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.deepEqual(heard, ['session:marker']);
+      // Other test files sign out in the same database meanwhile: only this session counts.
+      assert.ok(heard.includes('session:marker'));
+      assert.equal(heard.includes(`session:${sidOf(token)}`), false);
     } finally {
       await stop();
     }
