@@ -248,6 +248,16 @@ test('an administrator adds a user, disables and enables them, and resets their 
   const again = await login(second);
   assert.equal(again.status, 200, JSON.stringify(again.body));
   assert.equal(again.body.data.mustChangePassword, true);
+
+  // The user's activity: the sign-ins above, the refused one, the reset.
+  await row()
+    .getByRole('button', { name: /^活\s*动$/ })
+    .click();
+  const activity = page.locator('.ant-drawer:visible .tenon-activity');
+  await activity.getByText('管理员重置密码').waitFor();
+  await activity.getByText('登录失败').first().waitFor();
+  assert.ok((await activity.getByText('登录', { exact: true }).count()) >= 2);
+  await page.keyboard.press('Escape');
 });
 
 test('an administrator defines a role in the permission matrix, named from its Chinese name; conditions it cannot show are kept', async () => {

@@ -81,3 +81,21 @@ export function useCreateRole() {
     onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
   });
 }
+
+/** One entry of a user's activity: a record change or a sign-in event (`/api/v1/audit/users/{id}`). */
+export type ActivityEntry = {
+  id: string;
+  at: string;
+  username: string | null;
+  action: string;
+  entity: string | null;
+  recordId: string | null;
+  ip: string | null;
+};
+
+export const useActivity = (userId: string | null) =>
+  useQuery({
+    queryKey: ['security', 'activity', userId],
+    queryFn: async () => (await api<Page<ActivityEntry>>(`/api/v1/audit/users/${userId}`)).items,
+    enabled: userId !== null,
+  });

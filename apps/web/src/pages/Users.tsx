@@ -8,6 +8,7 @@ import {
   App,
   Button,
   Card,
+  Drawer,
   Form,
   Input,
   Modal,
@@ -22,8 +23,10 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  type ActivityEntry,
   type Member,
   type OneTimePassword,
+  useActivity,
   useCreateMember,
   useMembers,
   useResetPassword,
@@ -31,6 +34,7 @@ import {
   useUpdateMember,
 } from '../api/security.ts';
 import { labelOf } from '../api/types.ts';
+import { formatInstant } from '../fields/time-zone.ts';
 import { useNav } from '../shell/navigation-context.ts';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -45,6 +49,7 @@ export default function Users() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Member | null>(null);
   const [shown, setShown] = useState<OneTimePassword | null>(null);
+  const [watching, setWatching] = useState<Member | null>(null);
   const roleLabel = (name: string) =>
     labelOf(roles.data?.find((r) => r.name === name)?.label, i18n.language, name);
   const roleOptions = (roles.data ?? []).map((r) => ({
@@ -91,6 +96,9 @@ export default function Users() {
                 <Button size="small" onClick={() => setEditing(member)}>
                   {t('admin.edit')}
                 </Button>
+                <Button size="small" onClick={() => setWatching(member)}>
+                  {t('admin.activity')}
+                </Button>
                 <Popconfirm
                   title={t('admin.resetConfirm', { username: member.username })}
                   okText={t('admin.resetPassword')}
@@ -121,6 +129,7 @@ export default function Users() {
         }}
       />
       <EditUserDialog member={editing} roleOptions={roleOptions} onClose={() => setEditing(null)} />
+      <ActivityDrawer member={watching} onClose={() => setWatching(null)} />
       <Modal
         open={shown !== null}
         title={t('admin.oneTimeTitle', { username: shown?.username ?? '' })}
@@ -244,5 +253,44 @@ function EditUserDialog(props: { member: Member | null; roleOptions: RoleOption[
         </Form>
       )}
     </Modal>
+  );
+}
+
+/** A user's activity, newest first: sign-ins (failed ones too), sign-outs, resets, record changes. */
+function ActivityDrawer({ member, onClose }: { member: Member | null; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const activity = useActivity(member?.id ?? null);
+  const nav = useNav();
+  const entityLabel = (name: string | null) => {
+    const entity = name ? nav?.entities.find((e) => e.name === name) : undefined;
+    return entity ? labelOf(entity.label, i18n.language, entity.name) : (name ?? '');
+  };
+  return (
+    <Drawer
+      open={member !== null}
+      width={760}
+      title={t('admin.activityOf', { username: member?.username ?? '' })}
+      onClose={onClose}
+      destroyOnHidden
+    >
+      <Table<ActivityEntry>
+        rowKey="id"
+        size="small"
+        className="tenon-activity"
+        loading={activity.isLoading}
+        dataSource={activity.data ?? []}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        columns={[
+          { title: t('admin.when'), dataIndex: 'at', render: (v: string) => formatInstant(v, i18n.language) },
+          {
+            title: t('admin.what'),
+            dataIndex: 'action',
+            render: (action: string) => t(`admin.events.${action}`, { defaultValue: action }),
+          },
+          { title: t('admin.object'), dataIndex: 'entity', render: entityLabel },
+          { title: t('account.ip'), dataIndex: 'ip' },
+        ]}
+      />
+    </Drawer>
   );
 }
