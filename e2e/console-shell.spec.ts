@@ -361,6 +361,8 @@ test('my account: end another session, keep an API token, two-step sign-in, chan
   // Two-step sign-in: on with the key and a code (ten recovery codes shown once), then off again.
   const mfa = card('双重验证');
   await mfa.getByRole('button', { name: '启用双重验证' }).click();
+  await mfa.getByRole('img', { name: '身份验证器二维码' }).waitFor();
+  await mfa.screenshot({ path: join(ARTIFACTS, 'shell-08-mfa.png') });
   const key = ((await mfa.locator('.tenon-mfa-secret code').textContent()) ?? '').replace(/\s/g, '');
   assert.match(key, /^[A-Z2-7]{32}$/);
   await mfa.getByLabel('动态验证码').fill(totpCodeAt(key, new Date()));

@@ -72,7 +72,8 @@ export const en: Shape<typeof zhCN> = {
       'Besides the password, sign-in asks for the 6-digit code of an authenticator app (Microsoft Authenticator, Google Authenticator…).',
     mfaEnable: 'Turn on two-step sign-in',
     mfaKeyHint:
-      'Add an account in your authenticator app with the key below (or open the link on your phone), then enter the code it shows:',
+      'Scan the QR code with your authenticator app (or type the key below, or open the link on your phone), then enter the code it shows:',
+    mfaQr: 'QR code for the authenticator app',
     mfaLink: 'Open in the authenticator app',
     mfaConfirm: 'Turn on',
     mfaOn: 'On',

@@ -114,7 +114,7 @@ function MfaCard() {
     queryKey: keys.mfa,
     queryFn: () => api<{ enabled: boolean; recoveryCodesLeft: number }>('/api/v1/auth/mfa'),
   });
-  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
+  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string; qrSvg: string } | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const attempt = async (call: () => Promise<void>) => {
@@ -128,7 +128,11 @@ function MfaCard() {
   };
   const start = () =>
     attempt(async () => {
-      setEnrolment(await api<{ secret: string; uri: string }>('/api/v1/auth/mfa/setup', { method: 'POST' }));
+      setEnrolment(
+        await api<{ secret: string; uri: string; qrSvg: string }>('/api/v1/auth/mfa/setup', {
+          method: 'POST',
+        }),
+      );
     });
   const confirm = (values: { code: string }) =>
     attempt(async () => {
@@ -164,6 +168,15 @@ function MfaCard() {
       ) : enrolment ? (
         <>
           <Typography.Paragraph>{t('account.mfaKeyHint')}</Typography.Paragraph>
+          <img
+            className="tenon-mfa-qr"
+            alt={t('account.mfaQr')}
+            width={180}
+            height={180}
+            // A white quiet zone around the code, whatever the theme: scanners need it.
+            style={{ background: '#fff', padding: 12, boxSizing: 'content-box' }}
+            src={`data:image/svg+xml;utf8,${encodeURIComponent(enrolment.qrSvg)}`}
+          />
           <Typography.Paragraph copyable={{ text: enrolment.secret }} code className="tenon-mfa-secret">
             {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
           </Typography.Paragraph>

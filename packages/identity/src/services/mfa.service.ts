@@ -1,5 +1,6 @@
 /** TOTP enrolment (start, confirm with a code) and switching it off. */
 import { AppError } from '@tenon/core';
+import bwipjs from 'bwip-js';
 import type { IdentityDeps, RequestMeta } from '../context.ts';
 import { IdentityErrors } from '../errors.ts';
 import { recordAuthEvent } from '../repositories/session.repository.ts';
@@ -26,17 +27,21 @@ export async function mfaStatus(
   };
 }
 
-/** Step 1 (MFA off): a new secret (not active yet) and its otpauth:// URI for the authenticator app. */
+/**
+ * Step 1 (MFA off): a new secret (not active yet), its otpauth:// URI for the authenticator app, and
+ * that URI as a QR code (SVG) for the app to scan.
+ */
 export async function startMfaEnrolment(
   deps: IdentityDeps,
   caller: Caller,
-): Promise<{ secret: string; uri: string }> {
+): Promise<{ secret: string; uri: string; qrSvg: string }> {
   const user = await userOf(deps, caller);
   // A new enrolment would replace the active secret: only /mfa/disable (with the password) may do that.
   if (user.mfa_enabled) throw new AppError(IdentityErrors.AUTH_MFA_ENABLED);
   const secret = newTotpSecret();
   await setMfa(deps.db, user.id, { secret, enabled: false, recoveryCodes: [] });
-  return { secret, uri: totpUri(secret, user.username) };
+  const uri = totpUri(secret, user.username);
+  return { secret, uri, qrSvg: bwipjs.toSVG({ bcid: 'qrcode', text: uri, scale: 3 }) };
 }
 
 /** Step 2: a valid code switches MFA on and returns the recovery codes (shown once). */

@@ -69,8 +69,11 @@ describe('MFA', () => {
     const token = (await signIn(username, password)).body.data.accessToken as string;
     const setup = await s.callAs(token, 'POST', '/api/v1/auth/mfa/setup');
     assert.equal(setup.status, 200, JSON.stringify(setup.body));
-    const { secret, uri } = setup.body.data as { secret: string; uri: string };
+    const { secret, uri, qrSvg } = setup.body.data as { secret: string; uri: string; qrSvg: string };
     assert.match(secret, /^[A-Z2-7]{32}$/);
+    // The URI as a QR code for the app to scan: an SVG of many modules.
+    assert.match(qrSvg, /^<svg[^>]*viewBox="[^"]+"[\s\S]*<\/svg>\s*$/);
+    assert.ok(qrSvg.length > 2000, `${qrSvg.length} characters`);
     const parsed = new URL(uri);
     assert.equal(parsed.protocol, 'otpauth:');
     assert.equal(parsed.host, 'totp');
