@@ -144,3 +144,10 @@ export async function rawApi(path: string, options: RequestOptions = {}): Promis
 export function changePassword(currentPassword: string, newPassword: string): Promise<unknown> {
   return api('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
 }
+
+/** What to tell the user about a failed call: the server's message, then its field errors. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError)
+    return [err.message, ...err.details.map((d) => `${d.field}: ${d.message}`)].join(' · ');
+  return err instanceof Error ? err.message : String(err);
+}

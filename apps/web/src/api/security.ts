@@ -14,7 +14,6 @@ export type Member = {
   attributes: Record<string, unknown>;
 };
 export type Role = { name: string; label: Label; description?: string; permissions: Permission[] };
-export type RoleDefinition = Role;
 /** A password shown once: a new user's, or one given by a reset. */
 export type OneTimePassword = { id: string; username: string; oneTimePassword: string };
 
@@ -35,52 +34,45 @@ export const useRoles = () =>
     queryFn: async () => (await api<Page<Role>>('/api/v1/security/roles')).items,
   });
 
-/** A mutation that refreshes the user list once it succeeded. */
-function useUsersMutation<I, O>(call: (input: I) => Promise<O>) {
+/** A mutation that refreshes one of the lists (users or roles) once it succeeded. */
+function useSecurityMutation<I, O>(refreshes: readonly string[], call: (input: I) => Promise<O>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: call,
-    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.users }),
+    onSuccess: () => client.invalidateQueries({ queryKey: refreshes }),
   });
 }
 
 export const useCreateMember = () =>
-  useUsersMutation((input: { username: string; displayName?: string; roles: string[] }) =>
-    api<OneTimePassword>('/api/v1/security/users', { method: 'POST', body: input }),
+  useSecurityMutation(
+    securityKeys.users,
+    (input: { username: string; displayName?: string; roles: string[] }) =>
+      api<OneTimePassword>('/api/v1/security/users', { method: 'POST', body: input }),
   );
 
 export const useUpdateMember = () =>
-  useUsersMutation(({ id, ...body }: { id: string; roles?: string[]; disabled?: boolean }) =>
-    api<{ id: string }>(`/api/v1/security/users/${id}`, { method: 'PATCH', body }),
+  useSecurityMutation(
+    securityKeys.users,
+    ({ id, ...body }: { id: string; roles?: string[]; disabled?: boolean }) =>
+      api<{ id: string }>(`/api/v1/security/users/${id}`, { method: 'PATCH', body }),
   );
 
 export const useResetPassword = () =>
-  useUsersMutation((id: string) =>
+  useSecurityMutation(securityKeys.users, (id: string) =>
     api<OneTimePassword>(`/api/v1/security/users/${id}/password`, { method: 'POST', body: {} }),
   );
 
-/** Creates or replaces a role (`PUT /api/v1/security/roles/{name}`); the role lists refresh. */
-export function useSaveRole() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ name, ...role }: RoleDefinition) =>
-      api<{ role: RoleDefinition }>(`/api/v1/security/roles/${encodeURIComponent(name)}`, {
-        method: 'PUT',
-        body: role,
-      }),
-    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
-  });
-}
+/** Replaces a role (`PUT /api/v1/security/roles/{name}`). */
+export const useSaveRole = () =>
+  useSecurityMutation(securityKeys.roles, ({ name, ...role }: Role) =>
+    api<{ role: Role }>(`/api/v1/security/roles/${encodeURIComponent(name)}`, { method: 'PUT', body: role }),
+  );
 
 /** Creates a role (`POST /api/v1/security/roles`); without `name`, the server derives it from the Chinese name. */
-export function useCreateRole() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (role: Omit<RoleDefinition, 'name'> & { name?: string }) =>
-      api<{ role: RoleDefinition }>('/api/v1/security/roles', { method: 'POST', body: role }),
-    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.roles }),
-  });
-}
+export const useCreateRole = () =>
+  useSecurityMutation(securityKeys.roles, (role: Omit<Role, 'name'> & { name?: string }) =>
+    api<{ role: Role }>('/api/v1/security/roles', { method: 'POST', body: role }),
+  );
 
 /** One entry of a user's activity: a record change or a sign-in event (`/api/v1/audit/users/{id}`). */
 export type ActivityEntry = {

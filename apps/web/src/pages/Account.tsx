@@ -21,7 +21,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, changePassword, type Page, signOut } from '../api/client.ts';
+import { api, changePassword, errorText, type Page, signOut } from '../api/client.ts';
 import { formatInstant } from '../fields/time-zone.ts';
 
 type Session = {
@@ -48,7 +48,6 @@ const keys = {
   tokens: ['account', 'tokens'] as const,
   mfa: ['account', 'mfa'] as const,
 };
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export default function Account() {
   return (

@@ -8,7 +8,7 @@ import { Alert, App, Button, Card, Col, Input, List, Modal, Row, Space, Typograp
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
 import { navigationKeys } from '../api/navigation.ts';
 import { type EntityDef, labelOf } from '../api/types.ts';
 import { type EntityDraft, fromDefinition, newField, toDefinitions } from '../designer/draft.ts';
@@ -65,11 +65,7 @@ export default function Designer() {
       setPlan((await send(true, false)).flatMap((r) => r.plan));
     } catch (err) {
       setPlan(null);
-      setError(
-        err instanceof ApiError
-          ? [err.message, ...err.details.map((d) => `${d.field}: ${d.message}`)].join(' · ')
-          : String(err),
-      );
+      setError(errorText(err));
     }
   };
   const apply = async () => {

@@ -18,7 +18,7 @@ import {
   toggle,
   toMatrix,
 } from '../admin/role-matrix.ts';
-import { ApiError } from '../api/client.ts';
+import { errorText } from '../api/client.ts';
 import { type Role, useCreateRole, useRoles, useSaveRole } from '../api/security.ts';
 import { labelOf } from '../api/types.ts';
 import { useNav } from '../shell/navigation-context.ts';
@@ -107,11 +107,7 @@ function RoleEditor({ role, onClose }: { role: Role | null; onClose: () => void 
       message.success(t('admin.saved'));
       onClose();
     } catch (err) {
-      setError(
-        err instanceof ApiError
-          ? [err.message, ...err.details.map((d) => `${d.field}: ${d.message}`)].join(' · ')
-          : String(err),
-      );
+      setError(errorText(err));
     }
   };
   return (

@@ -22,6 +22,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/client.ts';
 import {
   type ActivityEntry,
   type Member,
@@ -36,8 +37,6 @@ import {
 import { labelOf } from '../api/types.ts';
 import { formatInstant } from '../fields/time-zone.ts';
 import { useNav } from '../shell/navigation-context.ts';
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export default function Users() {
   const { t, i18n } = useTranslation();
